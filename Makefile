@@ -1,0 +1,41 @@
+# beambridge — `make run` starts the demo node, `make test` runs every test.
+# Both install what is missing first (ci/setup.sh; a second run does no set-up work).
+
+SHELL       := /bin/bash
+.DEFAULT_GOAL := help
+JDK          = $(shell ci/jdk.sh)
+JINTERFACE   = $(shell ci/jinterface.sh version)
+MVN          = JAVA_HOME=$(JDK) mvn -B -q -Djinterface.version=$(JINTERFACE)
+NODE        ?=
+COOKIE      ?=
+
+.PHONY: help setup build erlang java test test-java test-erlang run bench test-compat clean
+
+help:
+	@echo "make run          start the demo Java node (NODE=name@host COOKIE=secret)"
+	@echo "make test         run the Java, Erlang and end-to-end tests"
+	@echo "make test-compat  run the end-to-end tests against OTP 25 and OTP 27"
+	@echo "make bench        measure against BEAM and raw JInterface"
+
+setup:
+	@ci/setup.sh
+
+erlang: setup
+	@rebar3 compile
+
+java: setup
+	@$(MVN) install -DskipTests
+
+build: erlang java
+
+test: setup
+	@rebar3 compile
+	@rebar3 eunit
+	@$(MVN) install
+
+run: build
+	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" ci/run-demo.sh
+
+clean:
+	rm -rf _build
+	@$(MVN) clean

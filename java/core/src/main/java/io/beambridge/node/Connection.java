@@ -1,0 +1,310 @@
+package io.beambridge.node;
+
+import com.ericsson.otp.erlang.OtpOutputStream;
+import io.beambridge.process.Signal;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One distribution connection after its handshake. A reader thread decodes packets
+ * and delivers their signals to the node's processes in order; a writer thread writes
+ * what senders queued, many frames per system call under load, and ticks when idle.
+ * Senders encode on their own thread and never wait for the socket, except that a
+ * process sending to a peer whose queue is over the busy limit waits for it to drain
+ * (BEAM's busy distribution port). Nothing read from the peer in net_ticktime, a
+ * malformed packet or an unknown control message drops this connection only.
+ */
+final class Connection {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final long READER_STACK = 256L << 20; // deep terms decode recursively
+
+    private final Node node;
+    final String peer;
+    final long flags;
+    final int peerCreation;
+    private final Socket socket;
+    private final long tickNanos;
+    private final long timeoutNanos;
+    private final long busyLimit;
+    private final long maxMessageSize;
+
+    private final ConcurrentLinkedQueue<OtpOutputStream> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final ReentrantLock busyLock = new ReentrantLock();
+    private final Condition drained = busyLock.newCondition();
+    private volatile boolean writerParked;
+    private volatile boolean closing; // graceful: write what is queued, then close
+    private volatile boolean closed;
+    private volatile long lastRead = System.nanoTime();
+    private final Thread reader;
+    private final Thread writer;
+
+    Connection(Node node, Socket socket, Handshake.Peer peer, NodeOptions options) {
+        this.node = node;
+        this.socket = socket;
+        this.peer = peer.name();
+        this.flags = DistFlags.ADVERTISED & peer.flags();
+        this.peerCreation = peer.creation();
+        this.timeoutNanos = options.tickTime().toNanos();
+        this.tickNanos = timeoutNanos / 4;
+        this.busyLimit = options.busyLimit();
+        this.maxMessageSize = options.maxMessageSize();
+        this.reader = new Thread(null, this::readLoop, "beambridge-reader-" + this.peer, READER_STACK);
+        this.writer = new Thread(this::writeLoop, "beambridge-writer-" + this.peer);
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+    }
+
+    void start() {
+        writer.start();
+        reader.start();
+    }
+
+    boolean isOpen() {
+        return !closed && !closing;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /**
+     * Queues a signal. With {@code mayWait}, a caller finding the queue over the busy
+     * limit waits until the writer drains it below (or the connection closes).
+     *
+     * @return false when the connection is closed
+     */
+    boolean send(Signal s, boolean mayWait) {
+        ControlMessages.Wire wire = ControlMessages.encode(s, flags);
+        if (wire == null) {
+            log.debug("{} cannot receive {}; dropped", peer, s.getClass().getSimpleName());
+            return true;
+        }
+        return enqueue(Packets.frame(wire, flags), mayWait);
+    }
+
+    private boolean enqueue(OtpOutputStream frame, boolean mayWait) {
+        if (closed || closing) {
+            return false;
+        }
+        if (mayWait && queuedBytes.get() > busyLimit) {
+            awaitDrain();
+        }
+        queuedBytes.addAndGet(frame.size());
+        queue.add(frame);
+        if (writerParked) {
+            writerParked = false;
+            LockSupport.unpark(writer);
+        }
+        return true;
+    }
+
+    private void awaitDrain() {
+        busyLock.lock();
+        try {
+            while (queuedBytes.get() > busyLimit && !closed) {
+                drained.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            busyLock.unlock();
+        }
+    }
+
+    private void writeLoop() {
+        long lastWrite = System.nanoTime();
+        boolean dirty = false;
+        try (OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16)) {
+            while (true) {
+                OtpOutputStream f = queue.poll();
+                if (f != null) {
+                    f.writeTo(out);
+                    dirty = true;
+                    long left = queuedBytes.addAndGet(-f.size());
+                    if (left <= busyLimit && left + f.size() > busyLimit) {
+                        signalDrained();
+                    }
+                    continue;
+                }
+                if (dirty) {
+                    out.flush();
+                    dirty = false;
+                    lastWrite = System.nanoTime();
+                    continue;
+                }
+                if (closed || closing) {
+                    break;
+                }
+                writerParked = true;
+                if (!queue.isEmpty() || closed || closing) {
+                    writerParked = false;
+                    continue;
+                }
+                long idle = System.nanoTime() - lastWrite;
+                if (idle >= tickNanos) {
+                    writerParked = false;
+                    out.write(new byte[4]); // tick
+                    out.flush();
+                    lastWrite = System.nanoTime();
+                    continue;
+                }
+                LockSupport.parkNanos(this, tickNanos - idle);
+                writerParked = false;
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                close("write failed: " + e.getMessage());
+            }
+        } finally {
+            signalDrained();
+            if (closing) {
+                close("closed by this node");
+            }
+        }
+    }
+
+    private void signalDrained() {
+        busyLock.lock();
+        try {
+            drained.signalAll();
+        } finally {
+            busyLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    private void readLoop() {
+        Packets.Reader packets = new Packets.Reader(maxMessageSize);
+        String why = "closed by peer";
+        try {
+            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(tickNanos)));
+            InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+            byte[] header = new byte[4];
+            byte[] small = new byte[4096];
+            while (!closed) {
+                readFully(in, header, 4);
+                int len = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
+                        | (header[3] & 0xff);
+                if (len == 0) {
+                    continue; // tick
+                }
+                if (len < 0 || len > maxMessageSize) {
+                    why = "packet of " + Integer.toUnsignedString(len) + " bytes exceeds the maximum message size of "
+                            + maxMessageSize + " bytes";
+                    log.warn("dropping connection to {}: {}", peer, why);
+                    break;
+                }
+                byte[] p = len <= small.length ? small : new byte[len];
+                readFully(in, p, len);
+                Packets.Message m;
+                io.beambridge.process.Signal s;
+                try {
+                    m = packets.read(p, len);
+                    if (m == null) {
+                        continue;
+                    }
+                    s = ControlMessages.decode(m.control(), m.payload(), node.name());
+                } catch (Packets.MalformedPacketException | ControlMessages.MalformedException e) {
+                    why = e.getMessage();
+                    log.warn("dropping connection to {}: {}", peer, why);
+                    break;
+                }
+                try {
+                    node.table().deliver(s);
+                } catch (RuntimeException e) {
+                    log.error("delivering {} from {} failed", s, peer, e);
+                }
+            }
+        } catch (EOFException e) {
+            why = "closed by peer";
+        } catch (TickTimeoutException e) {
+            why = e.getMessage();
+            log.warn("connection to {} lost: {}", peer, why);
+        } catch (IOException e) {
+            why = closed ? "closed" : "read failed: " + e.getMessage();
+        } catch (Throwable t) {
+            why = "reader failed: " + t;
+            log.error("reader of connection to {} failed", peer, t);
+        }
+        close(why);
+    }
+
+    private static final class TickTimeoutException extends IOException {
+        TickTimeoutException(String message) {
+            super(message);
+        }
+    }
+
+    /** Reads exactly {@code len} bytes, counting read timeouts against net_ticktime. */
+    private void readFully(InputStream in, byte[] b, int len) throws IOException {
+        int off = 0;
+        while (off < len) {
+            int n;
+            try {
+                n = in.read(b, off, len - off);
+            } catch (SocketTimeoutException e) {
+                if (System.nanoTime() - lastRead > timeoutNanos) {
+                    throw new TickTimeoutException("net_tick_timeout: nothing received for "
+                            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
+                }
+                continue;
+            }
+            if (n < 0) {
+                throw new EOFException();
+            }
+            off += n;
+            lastRead = System.nanoTime();
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /** Closes at once; links and monitors through this connection fire noconnection. */
+    void close(String why) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        LockSupport.unpark(writer);
+        signalDrained();
+        queue.clear();
+        node.connectionClosed(this, why);
+    }
+
+    /** Writes what is queued, then closes; waits up to {@code timeoutMillis} for the writer. */
+    void closeGracefully(long timeoutMillis) {
+        closing = true;
+        LockSupport.unpark(writer);
+        try {
+            writer.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close("closed by this node");
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + peer + "]";
+    }
+}

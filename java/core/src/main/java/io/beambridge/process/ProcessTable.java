@@ -1,0 +1,376 @@
+package io.beambridge.process;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+import io.beambridge.term.Atoms;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The processes of one node: it makes pids and references, holds registered names and
+ * aliases, spawns processes, and delivers signals — those between local processes
+ * directly, those for other nodes through the {@link SignalRouter}, and those that
+ * arrive from other nodes with the answers erts gives ({@code noproc} for a link or
+ * monitor to a missing process, an ack for every unlink).
+ *
+ * <p>Thread-safe. One table per node; the node creates it.
+ */
+public final class ProcessTable {
+    private static final Logger log = LoggerFactory.getLogger(ProcessTable.class);
+
+    private final String nodeName;
+    private final int creation;
+    private final SignalRouter router;
+    private final ConcurrentHashMap<OtpErlangPid, Proc> procs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Proc> names = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<OtpErlangRef, Proc> aliases = new ConcurrentHashMap<>();
+    /** Per remote node, the local processes with links or monitors involving it. */
+    private final ConcurrentHashMap<String, Set<Proc>> remoteInterest = new ConcurrentHashMap<>();
+    private final AtomicLong pidCounter = new AtomicLong();
+    private final AtomicLong refCounter = new AtomicLong();
+    private final AtomicLong unlinkIds = new AtomicLong();
+    private final int refSalt = ThreadLocalRandom.current().nextInt();
+    private volatile Consumer<Signal.SpawnRequest> spawnService;
+
+    public ProcessTable(String nodeName, int creation, SignalRouter router) {
+        this.nodeName = nodeName;
+        this.creation = creation;
+        this.router = router;
+    }
+
+    /** The node's name. */
+    public String nodeName() {
+        return nodeName;
+    }
+
+    /** The node's creation, part of every pid and reference it makes. */
+    public int creation() {
+        return creation;
+    }
+
+    // ------------------------------------------------------------------ identities
+
+    private OtpErlangPid newPid() {
+        while (true) {
+            long n = pidCounter.incrementAndGet() & 0xfffffffL; // 28 bits: valid without V4_NC too
+            if (n == 0) {
+                continue;
+            }
+            OtpErlangPid pid = new OtpErlangPid(nodeName, (int) (n & 0x7fff), (int) (n >>> 15), creation);
+            if (!procs.containsKey(pid)) {
+                return pid;
+            }
+        }
+    }
+
+    /** A reference unique on this node ({@code make_ref/0}). */
+    public OtpErlangRef makeRef() {
+        long n = refCounter.incrementAndGet();
+        return new OtpErlangRef(90, nodeName,
+                new int[] {(int) (n & 0x3ffff), (int) (n >>> 18), refSalt}, creation);
+    }
+
+    long nextUnlinkId() {
+        return unlinkIds.incrementAndGet();
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    /** A process without a thread of its own, used by the calling thread (a mailbox). */
+    public Proc newMailbox() {
+        Proc p = new Proc(newPid(), this, null);
+        procs.put(p.self(), p);
+        return p;
+    }
+
+    /**
+     * Spawns a process running {@code body} on a new virtual thread, linked to
+     * {@code linkTo} when it is not null (atomically, before the body runs).
+     */
+    public Proc spawn(ProcessBody body, Proc linkTo) {
+        Proc p = newMailbox();
+        linkAtSpawn(p, linkTo);
+        Thread.ofVirtual().start(() -> runBody(p, body));
+        return p;
+    }
+
+    /** Spawns a reactive process (no thread while idle), linked to {@code linkTo} when not null. */
+    public Proc spawn(Reactor reactor, Proc linkTo) {
+        Proc p = new Proc(newPid(), this, reactor);
+        procs.put(p.self(), p);
+        linkAtSpawn(p, linkTo);
+        return p;
+    }
+
+    private void linkAtSpawn(Proc p, Proc linkTo) {
+        if (linkTo != null) {
+            if (!linkTo.addLinkIfAlive(p.self())) {
+                p.terminate(Atoms.NOPROC);
+                throw new ExitException(linkTo.exitReason());
+            }
+            p.addLinkIfAlive(linkTo.self());
+        }
+    }
+
+    private void runBody(Proc p, ProcessBody body) {
+        p.owner = Thread.currentThread();
+        OtpErlangObject reason = Atoms.NORMAL;
+        try {
+            body.run(p);
+        } catch (ExitException e) {
+            reason = e.reason();
+        } catch (Throwable t) {
+            reason = ExitException.reasonOf(t);
+            if (p.isAlive()) {
+                log.error("process {} crashed", p.self(), t);
+            }
+        } finally {
+            p.owner = null;
+            p.terminate(reason);
+        }
+    }
+
+    /** Starts an activation of a reactive process that found its mailbox idle. */
+    void activate(Proc p) {
+        Thread.startVirtualThread(() -> runActivation(p));
+    }
+
+    private void runActivation(Proc p) {
+        Thread me = Thread.currentThread();
+        p.owner = me;
+        try {
+            OtpErlangObject m;
+            while ((m = p.mailbox.nextOrIdle()) != null) {
+                p.reactor.handle(p, m);
+            }
+        } catch (ExitException e) {
+            p.terminate(e.reason());
+        } catch (Throwable t) {
+            if (p.isAlive()) {
+                log.error("process {} crashed", p.self(), t);
+            }
+            p.terminate(ExitException.reasonOf(t));
+        } finally {
+            if (p.owner == me) {
+                p.owner = null;
+            }
+        }
+    }
+
+    /** The local process with this pid, or null when there is none (dead, or another node's). */
+    public Proc lookup(OtpErlangPid pid) {
+        return procs.get(pid);
+    }
+
+    /** The process registered as {@code name}, or null. */
+    public Proc whereis(String name) {
+        return names.get(name);
+    }
+
+    /** The number of live processes. */
+    public int processCount() {
+        return procs.size();
+    }
+
+    /** All registered names. */
+    public Set<String> registered() {
+        return Set.copyOf(names.keySet());
+    }
+
+    boolean registerName(String name, Proc p) {
+        return names.putIfAbsent(name, p) == null;
+    }
+
+    void unregisterName(String name, Proc p) {
+        names.remove(name, p);
+    }
+
+    void addAlias(OtpErlangRef alias, Proc p) {
+        aliases.put(alias, p);
+    }
+
+    void removeAlias(OtpErlangRef alias) {
+        aliases.remove(alias);
+    }
+
+    void removed(Proc p, String name, Set<OtpErlangRef> itsAliases) {
+        procs.remove(p.self(), p);
+        if (name != null) {
+            names.remove(name, p);
+        }
+        if (itsAliases != null) {
+            itsAliases.forEach(a -> aliases.remove(a, p));
+        }
+    }
+
+    void noteRemote(String node, Proc p) {
+        if (!node.equals(nodeName)) {
+            remoteInterest.computeIfAbsent(node, n -> ConcurrentHashMap.newKeySet()).add(p);
+        }
+    }
+
+    void forgetRemote(Set<String> nodes, Proc p) {
+        for (String n : nodes) {
+            Set<Proc> s = remoteInterest.get(n);
+            if (s != null) {
+                s.remove(p);
+            }
+        }
+    }
+
+    /** Handles SPAWN_REQUEST signals; without a service they are refused with {@code notsup}. */
+    public void setSpawnService(Consumer<Signal.SpawnRequest> service) {
+        this.spawnService = service;
+    }
+
+    // ------------------------------------------------------------------ signals
+
+    /** Sends a signal: delivered here when local, else routed, connecting when needed. */
+    public void send(Signal s) {
+        if (s.node().equals(nodeName)) {
+            deliver(s);
+        } else if (!router.route(s, true)) {
+            undeliverable(s);
+        }
+    }
+
+    /** As {@link #send}, but never sets up a connection. */
+    public void sendIfConnected(Signal s) {
+        if (s.node().equals(nodeName)) {
+            deliver(s);
+        } else if (!router.route(s, false)) {
+            undeliverable(s);
+        }
+    }
+
+    private void undeliverable(Signal s) {
+        switch (s) {
+            case Signal.Link l -> deliver(new Signal.Exit(l.to(), l.from(), Atoms.NOCONNECTION, true));
+            case Signal.Monitor m -> deliver(
+                    new Signal.MonitorDown(m.target(), m.watcher(), m.ref(), Atoms.NOCONNECTION));
+            default -> { }
+        }
+    }
+
+    /**
+     * Acts on a signal addressed to this node, as erts does: messages to missing
+     * processes, names or inactive aliases are dropped; links and monitors to missing
+     * processes are answered {@code noproc}; unlinks are acknowledged.
+     */
+    public void deliver(Signal s) {
+        switch (s) {
+            case Signal.Send m -> {
+                Proc p = procs.get(m.to());
+                if (p != null) {
+                    p.deliver(m.message());
+                }
+            }
+            case Signal.RegSend m -> {
+                Proc p = names.get(m.toName());
+                if (p != null) {
+                    p.deliver(m.message());
+                } else {
+                    log.debug("message from {} to unregistered name {} dropped", m.from(), m.toName());
+                }
+            }
+            case Signal.AliasSend m -> {
+                Proc p = aliases.get(m.alias());
+                if (p != null && p.hasAlias(m.alias())) {
+                    p.deliver(m.message());
+                }
+            }
+            case Signal.Link l -> {
+                Proc p = procs.get(l.to());
+                if (p != null && p.addLinkIfAlive(l.from())) {
+                    noteRemote(l.from().node(), p);
+                } else if (p == null || !p.isAlive()) {
+                    sendIfConnected(new Signal.Exit(l.to(), l.from(), Atoms.NOPROC, true));
+                }
+            }
+            case Signal.Unlink u -> {
+                Proc p = procs.get(u.to());
+                if (p != null) {
+                    p.removeLink(u.from());
+                }
+                if (u.id() >= 0) { // the obsolete UNLINK (id -1) has no ack
+                    sendIfConnected(new Signal.UnlinkAck(u.id(), u.to(), u.from()));
+                }
+            }
+            case Signal.UnlinkAck a -> { }
+            case Signal.Exit e -> {
+                Proc p = procs.get(e.to());
+                if (p != null) {
+                    p.exitSignal(e.from(), e.reason(), e.viaLink());
+                }
+            }
+            case Signal.Monitor m -> {
+                OtpErlangAtom byName = m.target() instanceof OtpErlangAtom a ? a : null;
+                Proc p = byName != null ? names.get(byName.atomValue())
+                        : procs.get((OtpErlangPid) m.target());
+                if (p != null && p.addWatcher(m.ref(), m.watcher(), byName)) {
+                    noteRemote(m.watcher().node(), p);
+                } else {
+                    sendIfConnected(new Signal.MonitorDown(m.target(), m.watcher(), m.ref(), Atoms.NOPROC));
+                }
+            }
+            case Signal.Demonitor d -> {
+                Proc p = d.target() instanceof OtpErlangAtom a ? names.get(a.atomValue())
+                        : procs.get((OtpErlangPid) d.target());
+                if (p != null) {
+                    p.removeWatcher(d.ref());
+                }
+            }
+            case Signal.MonitorDown d -> {
+                Proc p = procs.get(d.watcher());
+                if (p != null) {
+                    p.monitorDown(d.ref(), d.reason());
+                }
+            }
+            case Signal.GroupLeader g -> { }
+            case Signal.SpawnRequest r -> {
+                Consumer<Signal.SpawnRequest> service = spawnService;
+                if (service != null) {
+                    service.accept(r);
+                } else {
+                    sendIfConnected(new Signal.SpawnReply(r.reqId(), r.from(), 0, new OtpErlangAtom("notsup")));
+                }
+            }
+            case Signal.SpawnReply r -> {
+                Proc p = procs.get(r.to());
+                if (p != null) {
+                    p.deliver(new com.ericsson.otp.erlang.OtpErlangTuple(new OtpErlangObject[] {
+                            new OtpErlangAtom("spawn_reply"), r.reqId(),
+                            new com.ericsson.otp.erlang.OtpErlangLong(r.flags()), r.result()}));
+                }
+            }
+        }
+    }
+
+    /**
+     * The connection to {@code node} is gone: links with its processes deliver exit
+     * signals {@code noconnection}, monitors of them fire {@code noconnection}, and
+     * its processes' monitors of local processes are dropped.
+     */
+    public void nodeDown(String node) {
+        Set<Proc> affected = remoteInterest.remove(node);
+        if (affected != null) {
+            for (Proc p : affected) {
+                p.nodeDown(node);
+            }
+        }
+    }
+
+    /** Ends every process with {@code reason}, signalling only local processes and live connections. */
+    public void terminateAll(OtpErlangObject reason) {
+        for (Proc p : procs.values()) {
+            p.terminate(reason);
+        }
+    }
+}
