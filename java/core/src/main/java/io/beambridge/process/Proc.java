@@ -56,6 +56,24 @@ public final class Proc implements AutoCloseable {
     private volatile boolean trapExit;
     volatile Thread owner;
 
+    private static final ThreadLocal<Proc> CURRENT = new ThreadLocal<>();
+
+    /**
+     * The process the calling thread runs ({@code self()}): set for a body's thread and
+     * for a reactive process's activation; null on other threads.
+     */
+    public static Proc current() {
+        return CURRENT.get();
+    }
+
+    static void setCurrent(Proc p) {
+        if (p == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(p);
+        }
+    }
+
     /** A monitor on this process: the watcher, and the name it was set by (or null). */
     record Watcher(OtpErlangPid pid, OtpErlangAtom byName) {}
 

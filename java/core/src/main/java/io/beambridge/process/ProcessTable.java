@@ -121,6 +121,7 @@ public final class ProcessTable {
 
     private void runBody(Proc p, ProcessBody body) {
         p.owner = Thread.currentThread();
+        Proc.setCurrent(p);
         OtpErlangObject reason = Atoms.NORMAL;
         try {
             body.run(p);
@@ -145,6 +146,7 @@ public final class ProcessTable {
     private void runActivation(Proc p) {
         Thread me = Thread.currentThread();
         p.owner = me;
+        Proc.setCurrent(p);
         try {
             OtpErlangObject m;
             while ((m = p.mailbox.nextOrIdle()) != null) {
