@@ -49,6 +49,9 @@ final class Connection {
     private volatile boolean closing; // graceful: write what is queued, then close
     private volatile boolean closed;
     private volatile long lastRead = System.nanoTime();
+    private volatile long framesWritten;
+    private volatile long framesRead;
+    private final CountingOutputStream socketOut;
     private final Thread reader;
     private final Thread writer;
 
@@ -62,6 +65,11 @@ final class Connection {
         this.tickNanos = timeoutNanos / 4;
         this.busyLimit = options.busyLimit();
         this.maxMessageSize = options.maxMessageSize();
+        try {
+            this.socketOut = new CountingOutputStream(socket.getOutputStream());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         this.reader = new Thread(null, this::readLoop, "beambridge-reader-" + this.peer, READER_STACK);
         this.writer = new Thread(this::writeLoop, "beambridge-writer-" + this.peer);
         reader.setDaemon(true);
@@ -126,11 +134,13 @@ final class Connection {
     private void writeLoop() {
         long lastWrite = System.nanoTime();
         boolean dirty = false;
-        try (OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16)) {
+        long frames = 0;
+        try (OutputStream out = new BufferedOutputStream(socketOut, 1 << 16)) {
             while (true) {
                 OtpOutputStream f = queue.poll();
                 if (f != null) {
                     f.writeTo(out);
+                    framesWritten = ++frames;
                     dirty = true;
                     long left = queuedBytes.addAndGet(-f.size());
                     if (left <= busyLimit && left + f.size() > busyLimit) {
@@ -209,6 +219,7 @@ final class Connection {
                 }
                 byte[] p = len <= small.length ? small : new byte[len];
                 readFully(in, p, len);
+                framesRead++;
                 Packets.Message m;
                 io.beambridge.process.Signal s;
                 try {
@@ -267,6 +278,34 @@ final class Connection {
             }
             off += n;
             lastRead = System.nanoTime();
+        }
+    }
+
+    ConnectionStats stats() {
+        return new ConnectionStats(framesWritten, socketOut.writes, socketOut.bytes, framesRead, queuedBytes.get());
+    }
+
+    /** Counts the writes that reach the socket. Only the writer thread writes. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        volatile long writes;
+        volatile long bytes;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            writes++;
+            bytes += len;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            writes++;
+            bytes++;
         }
     }
 

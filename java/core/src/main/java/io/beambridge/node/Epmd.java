@@ -171,32 +171,44 @@ public final class Epmd {
     }
 
     /**
-     * Starts {@code epmd -daemon} on {@code epmdPort} unless one answers there, as erl
-     * does, and waits until it answers.
+     * Starts EPMD on {@code epmdPort} unless one answers there, as erl does, and waits
+     * until it answers. Like erl's, it outlives this node; unlike {@code epmd -daemon}
+     * it stays a child of this JVM, so its pid is known.
      *
+     * @return the started EPMD process, or null when one was running already
      * @throws IOException when there is no epmd program or it does not come up
      */
-    public static void ensureRunning(int epmdPort) throws IOException {
+    public static ProcessHandle ensureRunning(int epmdPort) throws IOException {
         if (isRunning(epmdPort)) {
-            return;
+            return null;
         }
         String epmd = findProgram();
-        log.info("no EPMD on port {}; starting {} -daemon", epmdPort, epmd);
-        Process p = new ProcessBuilder(epmd, "-daemon", "-port", Integer.toString(epmdPort))
-                .redirectErrorStream(true).start();
-        try {
-            p.waitFor();
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (System.nanoTime() < deadline) {
-                if (isRunning(epmdPort)) {
-                    return;
-                }
-                Thread.sleep(20); // epmd offers no readiness signal; poll it
+        log.info("no EPMD on port {}; starting {} -port {}", epmdPort, epmd, epmdPort);
+        Process p = new ProcessBuilder(epmd, "-port", Integer.toString(epmdPort))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (isRunning(epmdPort)) {
+                return p.toHandle();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting epmd", e);
+            if (!p.isAlive()) {
+                if (isRunning(epmdPort)) {
+                    return null; // another one won the race for the port
+                }
+                throw new IOException(epmd + " exited with status " + p.exitValue());
+            }
+            try {
+                Thread.sleep(10); // epmd has no readiness signal; poll its port
+            } catch (InterruptedException e) {
+                p.destroy();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while starting epmd", e);
+            }
         }
+        p.destroy();
         throw new IOException("started " + epmd + " but nothing answers on port " + epmdPort);
     }
 

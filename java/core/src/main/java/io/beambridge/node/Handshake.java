@@ -91,7 +91,8 @@ final class Handshake {
                 byte[] answer = readPacket(in);
                 String a = new String(answer, StandardCharsets.ISO_8859_1);
                 if (!a.equals("strue")) {
-                    throw new HandshakeException(peerName + " keeps its existing connection ('" + a + "')");
+                    throw new HandshakeException(peerName + " keeps its existing connection ("
+                        + describe(answer) + ")");
                 }
                 node.replaceExisting(peerName);
             }
@@ -216,7 +217,8 @@ final class Handshake {
     private static void checkFlags(String peer, long flags) throws HandshakeException {
         long missing = DistFlags.REQUIRED & ~flags;
         if (missing != 0) {
-            throw new HandshakeException("node " + peer + " lacks required distribution flags 0x"
+            throw new HandshakeException("node " + describe(peer.getBytes(StandardCharsets.UTF_8))
+                    + " lacks required distribution flags 0x"
                     + Long.toHexString(missing) + " (OTP 25 or later is needed)");
         }
     }

@@ -60,6 +60,7 @@ public final class Node implements AutoCloseable, SignalRouter {
     private final Thread acceptor;
     private volatile boolean closed;
     private volatile long advertisedFlags = DistFlags.ADVERTISED;
+    private volatile ProcessHandle startedEpmd;
 
     /** A connection being set up: the initiator's attempt, or a wait for the peer's. */
     private static final class Pending {
@@ -87,15 +88,14 @@ public final class Node implements AutoCloseable, SignalRouter {
     public static Node start(NodeOptions options) throws IOException {
         NodeName nodeName = NodeName.parse(options.name(), options.longNames());
         String cookie = options.cookie() != null ? options.cookie() : Cookie.defaultCookie();
-        if (options.startEpmd()) {
-            Epmd.ensureRunning(options.epmdPort());
-        }
+        ProcessHandle epmd = options.startEpmd() ? Epmd.ensureRunning(options.epmdPort()) : null;
         ServerSocket server = new ServerSocket();
         try {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(options.bindAddress(), options.port()), 128);
             Epmd.Registration reg = Epmd.register(options.epmdPort(), nodeName.alive(), server.getLocalPort());
             Node node = new Node(options, nodeName.toString(), cookie, server, reg);
+            node.startedEpmd = epmd;
             node.startServices();
             node.acceptor.start();
             log.info("node {} started on port {} (creation {})", node.name, server.getLocalPort(),
@@ -153,6 +153,14 @@ public final class Node implements AutoCloseable, SignalRouter {
     /** The cookie this node uses. */
     String cookie() {
         return cookie;
+    }
+
+    /**
+     * The EPMD this node started because none ran, or null. It outlives the node, as
+     * the one erl starts does.
+     */
+    public ProcessHandle startedEpmd() {
+        return startedEpmd;
     }
 
     /** The options the node started with. */
@@ -262,6 +270,12 @@ public final class Node implements AutoCloseable, SignalRouter {
         return l;
     }
 
+    /** The counters of the connection to {@code peer}, or null when not connected. */
+    public ConnectionStats connectionStats(String peer) {
+        Connection c = connections.get(peer);
+        return c == null ? null : c.stats();
+    }
+
     @Override
     public boolean route(Signal signal, boolean connect) {
         Connection c = connection(signal.node(), connect);
@@ -288,8 +302,12 @@ public final class Node implements AutoCloseable, SignalRouter {
         } catch (Handshake.SimultaneousException e) {
             log.debug("{}; waiting for its connection", e.getMessage());
             return await(mine, peer);
-        } catch (IOException e) {
+        } catch (Handshake.HandshakeException e) {
             log.warn("cannot connect to {}: {}", peer, e.getMessage());
+            mine.done.complete(null);
+            return null;
+        } catch (IOException e) {
+            log.debug("cannot connect to {}: {}", peer, e.getMessage()); // unreachable: as quiet as BEAM
             mine.done.complete(null);
             return null;
         } finally {
@@ -442,6 +460,10 @@ public final class Node implements AutoCloseable, SignalRouter {
             install(s, hp);
         } catch (java.io.EOFException e) {
             log.warn("handshake from {} failed: connection closed early", s.getRemoteSocketAddress());
+            closeQuietly(s);
+        } catch (java.net.SocketTimeoutException e) {
+            log.warn("handshake from {} failed: not completed within net_setuptime ({} ms)",
+                    s.getRemoteSocketAddress(), options.setupTime().toMillis());
             closeQuietly(s);
         } catch (IOException | RuntimeException e) {
             log.warn("handshake from {} failed: {}", s.getRemoteSocketAddress(), e.getMessage());

@@ -77,14 +77,6 @@ final class TermScanner {
         pos += (int) n;
     }
 
-    /** Elements that each take at least one byte cannot outnumber the bytes left. */
-    private void count(long n, String what) throws MalformedTermException {
-        if (n > end - pos) {
-            throw new MalformedTermException(what + " of " + n + " elements in " + (end - pos)
-                    + " remaining bytes at offset " + pos);
-        }
-    }
-
     private void atom() throws MalformedTermException {
         int tag = u8();
         switch (tag) {
@@ -94,10 +86,36 @@ final class TermScanner {
         }
     }
 
-    private void term(int depth) throws MalformedTermException {
-        if (depth > maxDepth) {
-            throw new MalformedTermException("term nested deeper than " + maxDepth + " levels");
+    /**
+     * Scans one term iteratively: {@code pending[d]} counts the terms still due at
+     * nesting level {@code d}, so hostile nesting costs no Java stack here.
+     */
+    private void term(int baseDepth) throws MalformedTermException {
+        long[] pending = new long[16];
+        int depth = 0;
+        pending[0] = 1;
+        while (depth >= 0) {
+            if (pending[depth] == 0) {
+                depth--;
+                continue;
+            }
+            pending[depth]--;
+            long children = one(baseDepth + depth);
+            if (children > 0) {
+                if (baseDepth + depth + 1 > maxDepth) {
+                    throw new MalformedTermException("term nested deeper than " + maxDepth + " levels");
+                }
+                depth++;
+                if (depth == pending.length) {
+                    pending = java.util.Arrays.copyOf(pending, depth * 2);
+                }
+                pending[depth] = children;
+            }
         }
+    }
+
+    /** Scans the fixed part of the term at {@code pos}; returns how many terms it contains. */
+    private long one(int depth) throws MalformedTermException {
         int at = pos;
         int tag = u8();
         switch (tag) {
@@ -124,24 +142,27 @@ final class TermScanner {
             case 101 -> { atom(); skip(5); } // REFERENCE
             case 102 -> { atom(); skip(5); } // PORT
             case 103 -> { atom(); skip(9); } // PID
-            case 104 -> elements(u8(), depth, "tuple"); // SMALL_TUPLE
-            case 105 -> elements(u32(), depth, "tuple"); // LARGE_TUPLE
+            case 104 -> { return count(u8(), "tuple"); } // SMALL_TUPLE
+            case 105 -> { return count(u32(), "tuple"); } // LARGE_TUPLE
             case 106 -> { } // NIL
             case 107 -> skip(u16()); // STRING
-            case 108 -> { elements(u32(), depth, "list"); term(depth + 1); } // LIST + tail
+            case 108 -> { return count(u32(), "list") + 1; } // LIST: elements, then the tail
             case 109 -> skip(u32()); // BINARY
             case 110 -> { int n = u8(); skip(1); skip(n); } // SMALL_BIG
             case 111 -> { long n = u32(); skip(1); skip(n); } // LARGE_BIG
-            case 116 -> { long n = u32(); count(2 * n, "map"); for (long i = 0; i < 2 * n; i++) term(depth + 1); }
-            case 113 -> { atom(); atom(); term(depth + 1); } // EXPORT
-            case 112 -> newFun(at, depth); // NEW_FUN
-            case 117 -> { // FUN (old)
+            case 116 -> { return count(2 * u32(), "map"); } // MAP
+            case 113 -> { atom(); atom(); return 1; } // EXPORT: module, function, arity
+            case 112 -> { // NEW_FUN: its fixed part, then old index, old uniq, pid and free variables
+                long size = u32();
+                need(size - 4);
+                skip(1 + 16 + 4); // arity, uniq, index
                 long free = u32();
-                term(depth + 1); // pid
-                atom();
-                term(depth + 1); // index
-                term(depth + 1); // uniq
-                elements(free, depth, "fun environment");
+                atom(); // module
+                return count(free, "fun environment") + 3;
+            }
+            case 117 -> { // FUN (old): pid, module, index, uniq, free variables
+                long free = u32();
+                return count(free, "fun environment") + 4;
             }
             case 82, 78 -> throw new MalformedTermException("atom cache reference at offset " + at
                     + ", but the atom cache was not negotiated");
@@ -149,30 +170,16 @@ final class TermScanner {
                     + " cannot be decoded off its node");
             default -> throw new MalformedTermException("unknown term tag " + tag + " at offset " + at);
         }
+        return 0;
     }
 
-    private void elements(long n, int depth, String what) throws MalformedTermException {
-        count(n, what);
-        for (long i = 0; i < n; i++) {
-            term(depth + 1);
+    /** Elements that each take at least one byte cannot outnumber the bytes left. */
+    private long count(long n, String what) throws MalformedTermException {
+        if (n > end - pos) {
+            throw new MalformedTermException(what + " of " + n + " elements in " + (end - pos)
+                    + " remaining bytes at offset " + pos);
         }
-    }
-
-    private void newFun(int at, int depth) throws MalformedTermException {
-        long size = u32();
-        need(size - 4);
-        int funEnd = at + 1 + (int) size;
-        skip(1 + 16 + 4); // arity, uniq, index
-        long free = u32();
-        atom(); // module
-        term(depth + 1); // old index
-        term(depth + 1); // old uniq
-        term(depth + 1); // pid
-        elements(free, depth, "fun environment");
-        if (pos != funEnd) {
-            throw new MalformedTermException("fun at offset " + at + " declares " + size
-                    + " bytes but holds " + (pos - at - 1));
-        }
+        return n;
     }
 
     private void compressed(int depth) throws MalformedTermException {

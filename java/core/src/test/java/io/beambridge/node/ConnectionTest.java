@@ -1,0 +1,94 @@
+package io.beambridge.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ericsson.otp.erlang.OtpErlangBinary;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.beambridge.process.Proc;
+import io.beambridge.term.Terms;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** How a connection writes: batched under load, and never held up by another, slow peer. */
+class ConnectionTest {
+    static PrivateEpmd epmd;
+    static Node a;
+    static Node b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        epmd = new PrivateEpmd();
+        a = Node.start(epmd.node("a", "sesame").busyLimit(1 << 20).build());
+        b = Node.start(epmd.node("b", "sesame").build());
+        assertTrue(a.ping(b.name()));
+    }
+
+    @AfterAll
+    static void stop() {
+        a.close();
+        b.close();
+        epmd.close();
+    }
+
+    @Test
+    void writesAreBatchedUnderLoad() {
+        int senders = 16;
+        int each = 2000;
+        ConnectionStats before = a.connectionStats(b.name());
+        try (Proc sink = b.mailbox()) {
+            List<Proc> procs = new ArrayList<>();
+            for (int s = 0; s < senders; s++) {
+                procs.add(a.spawn(self -> {
+                    for (int i = 0; i < each; i++) {
+                        self.send(sink.self(), Terms.tuple(self.self(), i));
+                    }
+                }));
+            }
+            for (int i = 0; i < senders * each; i++) {
+                assertNotNull(sink.receive(Duration.ofSeconds(10)), "message " + i);
+            }
+        }
+        ConnectionStats after = a.connectionStats(b.name());
+        long frames = after.framesWritten() - before.framesWritten();
+        long writes = after.socketWrites() - before.socketWrites();
+        assertTrue(frames >= senders * each, "frames " + frames);
+        assertTrue(writes * 4 < frames, frames + " frames took " + writes + " socket writes");
+    }
+
+    @Test
+    void aPeerThatNeverReadsBlocksOnlyItsOwnSenders() throws Exception {
+        try (RawPeer stuck = RawPeer.connect(a, "stuck", "sesame"); Proc watcher = a.mailbox()) {
+            OtpErlangPid nowhere = new OtpErlangPid(stuck.name(), 1, 0, 1);
+            OtpErlangBinary megabyte = new OtpErlangBinary(new byte[1 << 20]);
+            Proc flooder = a.spawn(self -> {
+                for (int i = 0; i < 200; i++) {
+                    self.send(nowhere, megabyte); // waits while the connection is busy
+                }
+            });
+            OtpErlangRef ref = watcher.monitor(flooder.self());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (a.connectionStats(stuck.name()).queuedBytes() <= (1 << 20)) {
+                assertTrue(System.nanoTime() < deadline, "the stuck connection never filled up");
+                Thread.yield();
+            }
+            assertTrue(flooder.isAlive(), "the flooder waits on the busy connection");
+            JavaNodesTest.callEcho(a, b); // other connections are unaffected
+            assertTrue(b.ping(a.name()));
+            stuck.close(); // the peer goes away: its senders are released
+            OtpErlangObject down = watcher.receive(m -> m instanceof OtpErlangTuple t && t.arity() == 5
+                    && ref.equals(t.elementAt(1)), Duration.ofSeconds(30));
+            assertNotNull(down, "the flooder finished once the connection dropped");
+            assertEquals(Terms.atom("normal"), ((OtpErlangTuple) down).elementAt(4));
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package io.beambridge.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.ericsson.otp.erlang.OtpErlangBinary;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+import com.ericsson.otp.erlang.OtpOutputStream;
+import io.beambridge.process.Signal;
+import io.beambridge.term.Atoms;
+import io.beambridge.term.Terms;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Framing, fragments and control messages, without sockets. */
+class PacketsTest {
+    static final String HERE = "java@localhost";
+    static final OtpErlangPid P1 = new OtpErlangPid("erl@localhost", 80, 0, 7);
+    static final OtpErlangPid P2 = new OtpErlangPid(HERE, 12, 3, 9);
+    static final OtpErlangRef REF = new OtpErlangRef(90, "erl@localhost", new int[] {1, 2, 3, 4, 5}, 7);
+
+    static Signal roundTrip(Signal s, long flags) throws Exception {
+        OtpOutputStream frame = Packets.frame(ControlMessages.encode(s, flags), flags);
+        byte[] bytes = frame.toByteArray();
+        assertEquals(bytes.length - 4, ByteBuffer.wrap(bytes).getInt(), "length prefix");
+        Packets.Message m = new Packets.Reader(1 << 20).read(Arrays.copyOfRange(bytes, 4, bytes.length), bytes.length - 4);
+        return ControlMessages.decode(m.control(), m.payload(), HERE);
+    }
+
+    @Test
+    void everySignalSurvivesEncodingInEveryForm() throws Exception {
+        List<Signal> signals = List.of(
+                new Signal.Send(P1, P2, Terms.tuple(Atoms.OK, "text")),
+                new Signal.RegSend(P1, "name", HERE, Terms.list(1, 2, 3)),
+                new Signal.AliasSend(P1, new OtpErlangRef(90, HERE, new int[] {1, 2, 3}, 9), Atoms.OK),
+                new Signal.Link(P1, P2),
+                new Signal.Unlink(77, P1, P2),
+                new Signal.UnlinkAck(77, P1, P2),
+                new Signal.Exit(P1, P2, Terms.tuple(Terms.atom("custom"), 1), true),
+                new Signal.Exit(P1, P2, Atoms.KILL, false),
+                new Signal.Monitor(P1, P2, HERE, REF),
+                new Signal.Monitor(P1, Terms.atom("by_name"), HERE, REF),
+                new Signal.Demonitor(P1, P2, HERE, REF),
+                new Signal.MonitorDown(Terms.atom("by_name"), P2, REF, Atoms.NOPROC),
+                new Signal.SpawnReply(REF, P2, 3, P1));
+        long all = DistFlags.ADVERTISED;
+        long old = DistFlags.MANDATORY_25 | DistFlags.UNLINK_ID | DistFlags.ALIAS; // no payload exits, no fragments
+        for (Signal s : signals) {
+            assertEquals(s, roundTrip(s, all), "with every flag");
+            Signal viaOld = roundTrip(s, old);
+            if (s instanceof Signal.Send send) {
+                assertEquals(new Signal.Send(null, send.to(), send.message()), viaOld, "without SEND_SENDER");
+            } else {
+                assertEquals(s, viaOld, "old forms");
+            }
+        }
+    }
+
+    @Test
+    void aliasSendToANodeWithoutAliasesIsNotEncoded() {
+        assertNull(ControlMessages.encode(new Signal.AliasSend(P1, REF, Atoms.OK), DistFlags.MANDATORY_25));
+    }
+
+    /** A message split into fragments the way erts sends them, interleaved with another message. */
+    @Test
+    void fragmentsAreReassembledAcrossInterleavedMessages() throws Exception {
+        byte[] big = new byte[200_000];
+        new java.util.Random(1).nextBytes(big);
+        OtpOutputStream body = new OtpOutputStream();
+        body.write_any(ControlMessages.encode(new Signal.Send(P1, P2, null), DistFlags.ADVERTISED).control());
+        body.write_any(new OtpErlangBinary(big));
+        byte[] data = body.toByteArray();
+        int chunk = 65_000;
+        int count = (data.length + chunk - 1) / chunk;
+        Packets.Reader reader = new Packets.Reader(1 << 20);
+        OtpOutputStream small = Packets.frame(ControlMessages.encode(
+                new Signal.Send(P1, P2, Atoms.OK), DistFlags.ADVERTISED), DistFlags.ADVERTISED);
+        byte[] smallBytes = small.toByteArray();
+        Packets.Message result = null;
+        for (int i = 0; i < count; i++) {
+            ByteArrayOutputStream p = new ByteArrayOutputStream();
+            ByteBuffer h = ByteBuffer.allocate(19);
+            h.put((byte) 131).put((byte) (i == 0 ? 69 : 70)).putLong(42).putLong(count - i);
+            if (i == 0) {
+                h.put((byte) 0);
+            }
+            p.write(h.array(), 0, i == 0 ? 19 : 18);
+            p.write(data, i * chunk, Math.min(chunk, data.length - i * chunk));
+            byte[] pb = p.toByteArray();
+            Packets.Message m = reader.read(pb, pb.length);
+            if (i < count - 1) {
+                assertNull(m, "fragment " + i + " alone is not a message");
+                Packets.Message between = reader.read(Arrays.copyOfRange(smallBytes, 4, smallBytes.length),
+                        smallBytes.length - 4);
+                assertEquals(Atoms.OK, between.payload(), "a whole message between fragments");
+            } else {
+                result = m;
+            }
+        }
+        OtpErlangObject payload = result.payload();
+        assertEquals(new OtpErlangBinary(big), payload);
+    }
+
+    @Test
+    void fragmentsOutOfOrderAreRefused() throws Exception {
+        Packets.Reader reader = new Packets.Reader(1 << 20);
+        ByteBuffer first = ByteBuffer.allocate(20);
+        first.put((byte) 131).put((byte) 69).putLong(1).putLong(3).put((byte) 0).put((byte) 104);
+        assertNull(reader.read(first.array(), 20));
+        ByteBuffer skip = ByteBuffer.allocate(19);
+        skip.put((byte) 131).put((byte) 70).putLong(1).putLong(1).put((byte) 0);
+        Packets.MalformedPacketException e = assertThrows(Packets.MalformedPacketException.class,
+                () -> reader.read(skip.array(), 19));
+        assertEquals("fragment 1 of sequence 1 out of order; expected 2", e.getMessage());
+    }
+
+    @Test
+    void deeplyNestedAndCompressedBombsAreRefused() {
+        byte[] deep = new byte[3 + 2 * 20_000];
+        deep[0] = 'p';
+        deep[1] = (byte) 131;
+        for (int i = 0; i < 20_000; i++) {
+            deep[2 + 2 * i] = 104; // {{{{...
+            deep[3 + 2 * i] = 1;
+        }
+        deep[deep.length - 1] = 106;
+        Packets.MalformedPacketException e = assertThrows(Packets.MalformedPacketException.class,
+                () -> new Packets.Reader(1 << 20).read(deep, deep.length));
+        assertEquals("malformed term: term nested deeper than 10000 levels", e.getMessage());
+
+        byte[] bomb = {'p', (byte) 131, 80, 0x7f, 0, 0, 0, 0x78, (byte) 0x9c};
+        e = assertThrows(Packets.MalformedPacketException.class, () -> new Packets.Reader(1 << 20).read(bomb, bomb.length));
+        assertEquals("malformed term: compressed term would inflate to 2130706432 bytes, over the limit of 1048576",
+                e.getMessage());
+    }
+}
