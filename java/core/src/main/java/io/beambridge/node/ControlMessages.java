@@ -10,6 +10,7 @@ import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.process.Signal;
 import io.beambridge.term.Atoms;
+import io.beambridge.term.Terms;
 
 /**
  * The distribution control messages (erl_dist_protocol, "Protocol between connected
@@ -125,7 +126,8 @@ final class ControlMessages {
                         || !(mfa.elementAt(2) instanceof OtpErlangLong a)) {
                     throw new MalformedException("SPAWN_REQUEST without {M, F, A}: " + abbreviate(t));
                 }
-                if (!(t.elementAt(5) instanceof OtpErlangList opts) || !(payload instanceof OtpErlangList args)) {
+                if (!(Terms.asList(t.elementAt(5)) instanceof OtpErlangList opts)
+                        || !(Terms.asList(payload) instanceof OtpErlangList args)) {
                     throw new MalformedException("SPAWN_REQUEST with bad options or arguments: " + abbreviate(t));
                 }
                 yield new Signal.SpawnRequest(ref(t, 1), pid(t, 2), pid(t, 3), m.atomValue(), f.atomValue(),

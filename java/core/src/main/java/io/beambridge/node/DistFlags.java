@@ -45,8 +45,8 @@ public final class DistFlags {
     /**
      * What this node advertises: OTP 25's mandatory flags, monitors (both flags, or OTP
      * sends none), payload exits, SEND_SENDER, fragments, unlink ids, V4 node containers,
-     * aliases. Not PUBLISHED (the node is hidden), not the atom cache, not SPAWN unless a
-     * spawn service answers spawn requests.
+     * aliases. Not PUBLISHED (the node is hidden), not the atom cache. SPAWN is added
+     * by the node, whose rpc server answers every spawn request.
      */
     public static final long ADVERTISED = MANDATORY_25 | MANDATORY_25_DIGEST | DIST_MONITOR
             | DIST_MONITOR_NAME | SEND_SENDER | EXIT_PAYLOAD | FRAGMENTS | UNLINK_ID | V4_NC | ALIAS

@@ -59,7 +59,8 @@ public final class Node implements AutoCloseable, SignalRouter {
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
     private final Thread acceptor;
     private volatile boolean closed;
-    private volatile long advertisedFlags = DistFlags.ADVERTISED;
+    private volatile long advertisedFlags = DistFlags.ADVERTISED | DistFlags.SPAWN;
+    private final io.beambridge.rpc.RpcServer rpc;
     private volatile ProcessHandle startedEpmd;
 
     /** A connection being set up: the initiator's attempt, or a wait for the peer's. */
@@ -75,6 +76,7 @@ public final class Node implements AutoCloseable, SignalRouter {
         this.server = server;
         this.registration = registration;
         this.table = new ProcessTable(name, registration.creation(), this);
+        this.rpc = new io.beambridge.rpc.RpcServer(table);
         this.acceptor = new Thread(this::acceptLoop, "beambridge-acceptor-" + name);
         this.acceptor.setDaemon(true);
     }
@@ -120,6 +122,7 @@ public final class Node implements AutoCloseable, SignalRouter {
     private void startServices() {
         Proc netKernel = table.spawn((Reactor) this::netKernel, null);
         netKernel.register("net_kernel");
+        rpc.start();
     }
 
     /** The part of net_kernel a hidden node needs: {@code is_auth} (ping) answers {@code yes}. */
@@ -214,11 +217,11 @@ public final class Node implements AutoCloseable, SignalRouter {
     }
 
     /**
-     * Enables SPAWN_REQUEST handling: advertised to peers that connect after this call.
+     * The node's rpc server: bind Java code to Erlang module names here to make it
+     * callable with {@code :rpc.call}, {@code :erpc.call} and {@code Node.spawn/4}.
      */
-    public void enableSpawn(java.util.function.Consumer<Signal.SpawnRequest> service) {
-        table.setSpawnService(service);
-        advertisedFlags = DistFlags.ADVERTISED | DistFlags.SPAWN;
+    public io.beambridge.rpc.RpcServer rpc() {
+        return rpc;
     }
 
     // ------------------------------------------------------------------ connections

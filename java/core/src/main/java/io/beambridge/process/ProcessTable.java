@@ -109,6 +109,35 @@ public final class ProcessTable {
         return p;
     }
 
+    /**
+     * Spawns {@code body} for a SPAWN_REQUEST: links it to the requester and lets the
+     * requester monitor it (with the request id as reference) when the options ask,
+     * answers SPAWN_REPLY, and only then starts the body, so no exit overtakes the reply.
+     */
+    public Proc spawnFor(Signal.SpawnRequest request, ProcessBody body) {
+        boolean link = false;
+        boolean monitor = false;
+        for (OtpErlangObject o : request.options()) {
+            if (o instanceof OtpErlangAtom a) {
+                link |= a.atomValue().equals("link");
+                monitor |= a.atomValue().equals("monitor");
+            }
+        }
+        Proc p = newMailbox();
+        if (link) {
+            p.addLinkIfAlive(request.from());
+            noteRemote(request.from().node(), p);
+        }
+        if (monitor) {
+            p.addWatcher(request.reqId(), request.from(), null);
+            noteRemote(request.from().node(), p);
+        }
+        sendIfConnected(new Signal.SpawnReply(request.reqId(), request.from(), (link ? 1 : 0) | (monitor ? 2 : 0),
+                p.self()));
+        Thread.ofVirtual().start(() -> runBody(p, body));
+        return p;
+    }
+
     private void linkAtSpawn(Proc p, Proc linkTo) {
         if (linkTo != null) {
             if (!linkTo.addLinkIfAlive(p.self())) {

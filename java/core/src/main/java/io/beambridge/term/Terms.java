@@ -47,6 +47,22 @@ public final class Terms {
         return new OtpErlangList(terms);
     }
 
+    /**
+     * The term as a list, or null when it is not a proper list. The external format
+     * sends a list of integers 0..255 as a string, which JInterface decodes as an
+     * {@link com.ericsson.otp.erlang.OtpErlangString}; this gives it back as the list
+     * it was.
+     */
+    public static OtpErlangList asList(OtpErlangObject term) {
+        if (term instanceof OtpErlangList l) {
+            return l.isProper() ? l : null;
+        }
+        if (term instanceof com.ericsson.otp.erlang.OtpErlangString s) {
+            return new OtpErlangList(s.stringValue());
+        }
+        return null;
+    }
+
     /** The improper list {@code [head | tail]}. */
     public static OtpErlangList cons(Object head, Object tail) {
         try {
