@@ -63,6 +63,104 @@ public final class Terms {
         return null;
     }
 
+    /**
+     * The term with every string written as the list it is, so that JInterface's
+     * {@code equals} agrees with Erlang's exact equality ({@code =:=}) whichever way
+     * the term arrived. Returns {@code term} itself when it holds no string.
+     */
+    public static OtpErlangObject canonical(OtpErlangObject term) {
+        return hasString(term) ? rewrite(term) : term;
+    }
+
+    private static boolean hasString(OtpErlangObject term) {
+        switch (term) {
+            case com.ericsson.otp.erlang.OtpErlangString s -> {
+                return true;
+            }
+            case OtpErlangTuple t -> {
+                for (int i = 0; i < t.arity(); i++) {
+                    if (hasString(t.elementAt(i))) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            case OtpErlangList l -> {
+                for (int i = 0; i < l.arity(); i++) {
+                    if (hasString(l.elementAt(i))) {
+                        return true;
+                    }
+                }
+                return l.getLastTail() != null && hasString(l.getLastTail());
+            }
+            case OtpErlangMap m -> {
+                for (var e : m.entrySet()) {
+                    if (hasString(e.getKey()) || hasString(e.getValue())) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private static OtpErlangObject rewrite(OtpErlangObject term) {
+        return switch (term) {
+            case com.ericsson.otp.erlang.OtpErlangString s -> canonicalList(new OtpErlangList(s.stringValue()));
+            case OtpErlangTuple t -> {
+                OtpErlangObject[] e = t.elements();
+                yield canonicalAll(e) ? new OtpErlangTuple(e) : t;
+            }
+            case OtpErlangList l -> canonicalList(l);
+            case OtpErlangMap m -> {
+                boolean changed = false;
+                OtpErlangMap out = new OtpErlangMap();
+                for (var e : m.entrySet()) {
+                    OtpErlangObject k = canonical(e.getKey());
+                    OtpErlangObject v = canonical(e.getValue());
+                    changed |= k != e.getKey() || v != e.getValue();
+                    out.put(k, v);
+                }
+                yield changed ? out : m;
+            }
+            default -> term;
+        };
+    }
+
+    private static OtpErlangObject canonicalList(OtpErlangList l) {
+        OtpErlangObject[] e = l.elements();
+        boolean changed = canonicalAll(e);
+        OtpErlangObject tail = l.getLastTail();
+        OtpErlangObject canonicalTail = tail == null ? null : canonical(tail);
+        if (!changed && canonicalTail == tail) {
+            return l;
+        }
+        if (canonicalTail == null) {
+            return new OtpErlangList(e);
+        }
+        try {
+            return new OtpErlangList(e, canonicalTail);
+        } catch (com.ericsson.otp.erlang.OtpErlangException x) {
+            throw new IllegalStateException(x);
+        }
+    }
+
+    /** Canonicalizes the array in place; true when anything changed. */
+    private static boolean canonicalAll(OtpErlangObject[] e) {
+        boolean changed = false;
+        for (int i = 0; i < e.length; i++) {
+            OtpErlangObject c = canonical(e[i]);
+            if (c != e[i]) {
+                e[i] = c;
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
     /** The improper list {@code [head | tail]}. */
     public static OtpErlangList cons(Object head, Object tail) {
         try {

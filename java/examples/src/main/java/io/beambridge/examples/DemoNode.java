@@ -1,0 +1,47 @@
+package io.beambridge.examples;
+
+import io.beambridge.node.Node;
+import io.beambridge.node.NodeName;
+import io.beambridge.node.NodeOptions;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The demo node of {@code make run}: a Java node that BEAM nodes connect to, serving
+ * the seed's {@code MyApp.*} modules. Its name comes from {@code NODE} (default
+ * {@code java@<short hostname>}), its cookie from {@code COOKIE} (default
+ * {@code ~/.erlang.cookie}). Runs until interrupted.
+ */
+public final class DemoNode {
+    private DemoNode() {}
+
+    public static void main(String[] args) throws Exception {
+        String name = env("NODE", "java@" + NodeName.localHost(false));
+        String cookie = env("COOKIE", null);
+        NodeOptions.Builder options = NodeOptions.builder(name);
+        if (cookie != null) {
+            options.cookie(cookie);
+        }
+        Node node = Node.start(options.build());
+        SeedModules.bind(node);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }));
+        System.out.println();
+        System.out.println("beambridge demo node " + node.name() + " is up. Connect from another terminal:");
+        System.out.println();
+        String host = name.substring(name.indexOf('@') + 1);
+        System.out.println("  iex --sname iex@" + host + (cookie == null ? "" : " --cookie \"$COOKIE\"")
+                + "   # with COOKIE set to the cookie given to make run");
+        System.out.println("  iex(iex@" + host + ")1> Node.connect(:\"" + node.name() + "\")");
+        System.out.println();
+        System.out.println("Stop with Ctrl-C.");
+        stopped.await();
+    }
+
+    private static String env(String key, String fallback) {
+        String v = System.getenv(key);
+        return v == null || v.isBlank() ? fallback : v.strip();
+    }
+}
