@@ -35,6 +35,7 @@ final class Connection {
     final String peer;
     final long flags;
     final int peerCreation;
+    final boolean peerPublished;
     private final Socket socket;
     private final long tickNanos;
     private final long timeoutNanos;
@@ -60,6 +61,7 @@ final class Connection {
         this.socket = socket;
         this.peer = peer.name();
         this.flags = DistFlags.ADVERTISED & peer.flags();
+        this.peerPublished = (peer.flags() & DistFlags.PUBLISHED) != 0;
         this.peerCreation = peer.creation();
         this.timeoutNanos = options.tickTime().toNanos();
         this.tickNanos = timeoutNanos / 4;

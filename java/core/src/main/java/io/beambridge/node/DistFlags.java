@@ -45,11 +45,11 @@ public final class DistFlags {
     /**
      * What this node advertises: OTP 25's mandatory flags, monitors (both flags, or OTP
      * sends none), payload exits, SEND_SENDER, fragments, unlink ids, V4 node containers,
-     * aliases. Not PUBLISHED (the node is hidden), not the atom cache. SPAWN is added
-     * by the node, whose rpc server answers every spawn request.
+     * aliases, spawn requests (the node's rpc server answers every one). Not PUBLISHED
+     * (the node is hidden), not the atom cache.
      */
     public static final long ADVERTISED = MANDATORY_25 | MANDATORY_25_DIGEST | DIST_MONITOR
-            | DIST_MONITOR_NAME | SEND_SENDER | EXIT_PAYLOAD | FRAGMENTS | UNLINK_ID | V4_NC | ALIAS
+            | DIST_MONITOR_NAME | SEND_SENDER | EXIT_PAYLOAD | FRAGMENTS | UNLINK_ID | V4_NC | ALIAS | SPAWN
             | SMALL_ATOM_TAGS | UNICODE_IO | BIG_SEQTRACE_LABELS;
 
     /** The flags a peer must have for this node to talk to it. */

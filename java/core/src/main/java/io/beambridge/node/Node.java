@@ -59,7 +59,6 @@ public final class Node implements AutoCloseable, SignalRouter {
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
     private final Thread acceptor;
     private volatile boolean closed;
-    private volatile long advertisedFlags = DistFlags.ADVERTISED | DistFlags.SPAWN;
     private final io.beambridge.rpc.RpcServer rpc;
     private volatile ProcessHandle startedEpmd;
 
@@ -279,6 +278,20 @@ public final class Node implements AutoCloseable, SignalRouter {
         return c == null ? null : c.stats();
     }
 
+    /**
+     * The connected nodes that are visible (published): BEAM nodes started without
+     * {@code -hidden}, which run a global name server.
+     */
+    public List<String> visibleNodes() {
+        List<String> l = new ArrayList<>();
+        connections.forEach((n, c) -> {
+            if (c.isOpen() && c.peerPublished) {
+                l.add(n);
+            }
+        });
+        return l;
+    }
+
     @Override
     public boolean route(Signal signal, boolean connect) {
         Connection c = connection(signal.node(), connect);
@@ -353,7 +366,7 @@ public final class Node implements AutoCloseable, SignalRouter {
             s.connect(new InetSocketAddress(nn.host(), port), setup);
             s.setSoTimeout(setup);
             s.setTcpNoDelay(true);
-            Handshake.Peer hp = Handshake.initiate(s, name, creation(), advertisedFlags, cookie, peer);
+            Handshake.Peer hp = Handshake.initiate(s, name, creation(), DistFlags.ADVERTISED, cookie, peer);
             return install(s, hp);
         } catch (IOException | RuntimeException e) {
             s.close();
@@ -436,7 +449,7 @@ public final class Node implements AutoCloseable, SignalRouter {
         try {
             s.setSoTimeout((int) options.setupTime().toMillis());
             s.setTcpNoDelay(true);
-            Handshake.Peer hp = Handshake.accept(s, name, creation(), advertisedFlags, cookie, new Handshake.Acceptor() {
+            Handshake.Peer hp = Handshake.accept(s, name, creation(), DistFlags.ADVERTISED, cookie, new Handshake.Acceptor() {
                 @Override
                 public Handshake.Status statusFor(String peer) {
                     if (closed || !options.allows(peer)) {
