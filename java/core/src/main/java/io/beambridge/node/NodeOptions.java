@@ -43,6 +43,15 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
         return new Builder(name);
     }
 
+    /** Every option but the cookie, which is never printed. */
+    @Override
+    public String toString() {
+        return "NodeOptions[name=" + name + ", longNames=" + longNames + ", cookie=" + (cookie == null ? "default" : "<redacted>")
+                + ", port=" + port + ", bindAddress=" + bindAddress + ", epmdPort=" + epmdPort + ", startEpmd=" + startEpmd
+                + ", tickTime=" + tickTime + ", setupTime=" + setupTime + ", maxMessageSize=" + maxMessageSize
+                + ", busyLimit=" + busyLimit + ", allowedPeers=" + allowedPeers + "]";
+    }
+
     /** True when {@code peer} may connect or be connected to. */
     public boolean allows(String peer) {
         return allowedPeers.isEmpty() || allowedPeers.contains(peer);
