@@ -105,14 +105,13 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
     private static final class Session {
         final PrivateEpmd epmd;
         final String suffix;
-        final Path workDir;
+        final List<Path> crashDumps = new ArrayList<>(); // where nodes would write one
         final Map<String, Node> clients = new HashMap<>(); // by cookie and name kind
         final Map<String, BeamNode> running = new HashMap<>(); // by name
 
-        Session(PrivateEpmd epmd, String suffix, Path workDir) {
+        Session(PrivateEpmd epmd, String suffix) {
             this.epmd = epmd;
             this.suffix = suffix;
-            this.workDir = workDir;
         }
     }
 
@@ -240,7 +239,8 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         List<String> command = b.command(nodePrefix, name, nodeCookie);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("ERL_EPMD_PORT", Integer.toString(s.epmd.port()));
-        Path crashDump = s.workDir.resolve(b.alias() + "_" + s.suffix + ".erl_crash.dump");
+        Path crashDump = Path.of(System.getProperty("java.io.tmpdir"),
+                "beambridge-testkit-" + b.alias() + "_" + s.suffix + ".erl_crash.dump");
         env.put("ERL_CRASH_DUMP", crashDump.toString());
         env.putAll(b.env());
         Node client = client(s, nodeCookie, b.isLongNames());
@@ -262,11 +262,12 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
             node = new BeamNode(b.kind(), name, nodeCookie, process, client, b.callTimeoutOr(callTimeout),
                     b.stopTimeoutOr(stopTimeout));
             s.running.put(name, node);
+            s.crashDumps.add(crashDump);
             scope().beamNodes.add(node);
         }
         try {
             awaitReady(node, client, s.epmd.port(), timeout, b.waitsForBoot(), crashDump);
-            node.started();
+            node.started(b.hasLifeline());
             return node;
         } catch (NodeStartException e) {
             throw e;
@@ -401,15 +402,7 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
     private synchronized Session session() {
         if (session == null) {
             try {
-                PrivateEpmd epmd = PrivateEpmd.start(epmdProgram, Duration.ofSeconds(10));
-                try {
-                    String suffix = randomText(6);
-                    Path dir = Files.createTempDirectory("beambridge-testkit-" + suffix + "-");
-                    session = new Session(epmd, suffix, dir);
-                } catch (IOException | RuntimeException e) {
-                    epmd.close();
-                    throw e;
-                }
+                session = new Session(PrivateEpmd.start(epmdProgram, Duration.ofSeconds(10)), randomText(6));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the cluster's epmd (" + epmdProgram + ")", e);
             }
@@ -554,8 +547,8 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
 
     /**
      * Ends everything the cluster started: Java nodes, BEAM nodes (killed, with their
-     * descendants), the kit's own nodes and the EPMD, and removes the work directory
-     * unless a node left a crash dump there. Blocks until they are gone; idempotent.
+     * descendants), the kit's own nodes and the EPMD, and logs the crash dumps nodes left.
+     * Blocks until they are gone; idempotent.
      */
     @Override
     public void close() {
@@ -581,15 +574,9 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
             c.close();
         }
         s.epmd.close();
-        try (Stream<Path> files = Files.list(s.workDir)) {
-            List<Path> left = files.toList();
-            if (left.isEmpty()) {
-                Files.delete(s.workDir);
-            } else {
-                log.warn("crash dumps kept in {}: {}", s.workDir, left);
-            }
-        } catch (IOException e) {
-            log.debug("cannot clean {}: {}", s.workDir, e.toString());
+        List<Path> dumps = s.crashDumps.stream().filter(Files::exists).toList();
+        if (!dumps.isEmpty()) {
+            log.warn("nodes of the cluster left crash dumps: {}", dumps);
         }
     }
 

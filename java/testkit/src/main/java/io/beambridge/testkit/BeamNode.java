@@ -170,7 +170,8 @@ public final class BeamNode {
     }
 
     /**
-     * Writes {@code text} to the node's stdin (an iex node reads expressions there, one per line).
+     * Writes {@code text} to the node's stdin: an iex node reads expressions there, one
+     * per line. (On an erl or elixir node with a lifeline, the lifeline reads and drops it.)
      *
      * @throws UncheckedIOException when stdin is closed (the node has ended)
      */
@@ -182,7 +183,29 @@ public final class BeamNode {
         }
     }
 
+    /**
+     * Closes the node's stdin. An iex node halts at end of input, and so does an erl or
+     * elixir node with its lifeline (see {@link BeamNodeBuilder#lifeline}).
+     */
+    public void closeStdin() {
+        process.closeStdin();
+    }
+
     // ------------------------------------------------------------------ the end
+
+    /**
+     * Waits up to {@code timeout} for the OS process the kit started to exit by itself.
+     *
+     * @return true when it has exited
+     */
+    public boolean awaitExit(Duration timeout) {
+        try {
+            return process.awaitExit(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 
     /**
      * Stops the node gracefully: {@code init:stop()} over distribution, then waits up to
@@ -221,8 +244,35 @@ public final class BeamNode {
         return process;
     }
 
-    /** Reads the BEAM's own pid and remembers the node's descendants; called once the node answers. */
-    void started() {
+    /**
+     * The lifeline: a process on the node that reads stdin and halts the node at end of
+     * input, which comes when the JVM ends however it ends (even by SIGKILL, when no
+     * shutdown hook runs). iex needs none: it halts at end of input by itself.
+     */
+    private static final String LIFELINE = """
+            spawn(fun() ->
+                      Read = fun Loop() ->
+                                 case io:get_line(user, "") of
+                                     Line when is_list(Line); is_binary(Line) -> Loop();
+                                     _EofOrError ->
+                                         io:format(standard_error,
+                                                   "beambridge-testkit: stdin closed (the test JVM is gone?); "
+                                                   "halting~n", []),
+                                         erlang:halt(1)
+                                 end
+                             end,
+                      Read()
+                  end)
+            """;
+
+    /**
+     * Reads the BEAM's own pid, remembers the node's descendants and, when asked, starts
+     * the lifeline; called once the node answers.
+     */
+    void started(boolean lifeline) {
+        if (lifeline && kind != NodeKind.IEX) {
+            eval(LIFELINE);
+        }
         process.rememberDescendants();
         OtpErlangObject pid = rpc("os", "getpid");
         if (pid instanceof OtpErlangString s) {

@@ -16,12 +16,14 @@ import java.util.Objects;
  * at {@code localhost} ({@code -sname}), so that concurrent runs on one machine never
  * collide; {@link #longNames()} or {@link #host(String)} make it a long name
  * ({@code -name}). The kit always sets the name, the cookie, {@code ERL_EPMD_PORT} (the
- * cluster's private EPMD) and {@code ERL_CRASH_DUMP} (a file in a temporary directory
- * of the cluster, kept only when a node left a dump there).
+ * cluster's private EPMD) and {@code ERL_CRASH_DUMP}
+ * ({@code beambridge-testkit-NAME.erl_crash.dump} in {@code java.io.tmpdir}, so a
+ * failing boot leaves no {@code erl_crash.dump} in the working directory; the start
+ * exception and the cluster's log name it when a node wrote one).
  *
  * <h2>Command line</h2>
  * <pre>
- *   prefix... erl    -sname N -setcookie C -noinput -start_epmd false [-hidden] [-pa D]... erlFlags... args...
+ *   prefix... erl    -sname N -setcookie C -noshell -start_epmd false [-hidden] [-pa D]... erlFlags... args...
  *   prefix... elixir --sname N --cookie C [--hidden] --erl "-start_epmd false erlFlags" [-pa D]... --no-halt args...
  *   prefix... iex    --sname N --cookie C [--hidden] --erl "-start_epmd false erlFlags" [-pa D]... --dot-iex "" args...
  * </pre>
@@ -61,6 +63,7 @@ public final class BeamNodeBuilder {
     private Path directory;
     private Duration startTimeout;
     private boolean waitForBoot = true;
+    private boolean lifeline = true;
     private Duration stopTimeout;
     private Duration callTimeout;
 
@@ -179,6 +182,18 @@ public final class BeamNodeBuilder {
         return this;
     }
 
+    /**
+     * Whether the node halts when its stdin closes, which happens when the JVM ends in any
+     * way, even by SIGKILL with no shutdown hook run. Default true: once the node answers,
+     * the kit spawns a process there that reads stdin and calls {@code erlang:halt(1)} at
+     * end of input. An iex node always halts at end of input. Set false for an erl or
+     * elixir node whose own code reads stdin.
+     */
+    public BeamNodeBuilder lifeline(boolean lifeline) {
+        this.lifeline = lifeline;
+        return this;
+    }
+
     /** How long {@link BeamNode#stop()} waits for the node to exit; default: the cluster's. */
     public BeamNodeBuilder stopTimeout(Duration timeout) {
         this.stopTimeout = Objects.requireNonNull(timeout);
@@ -207,6 +222,10 @@ public final class BeamNodeBuilder {
     }
 
     // ------------------------------------------------------------------ for the cluster
+
+    boolean hasLifeline() {
+        return lifeline;
+    }
 
     boolean waitsForBoot() {
         return waitForBoot;
@@ -263,7 +282,7 @@ public final class BeamNodeBuilder {
         cmd.add(executable != null ? executable : kind.program());
         switch (kind) {
             case ERL -> {
-                cmd.addAll(List.of(lng ? "-name" : "-sname", name, "-setcookie", cookie, "-noinput",
+                cmd.addAll(List.of(lng ? "-name" : "-sname", name, "-setcookie", cookie, "-noshell",
                         "-start_epmd", "false"));
                 if (hidden) {
                     cmd.add("-hidden");

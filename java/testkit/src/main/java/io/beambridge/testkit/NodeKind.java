@@ -4,8 +4,9 @@ package io.beambridge.testkit;
  * Which program starts a BEAM node.
  *
  * <ul>
- *   <li>{@link #ERL}: {@code erl -noinput}: no shell, stdin unused.</li>
- *   <li>{@link #ELIXIR}: {@code elixir --no-halt}: Elixir loaded, no shell.</li>
+ *   <li>{@link #ERL}: {@code erl -noshell}: no shell; stdin is read only by the kit's
+ *       lifeline (see {@link BeamNodeBuilder#lifeline}).</li>
+ *   <li>{@link #ELIXIR}: {@code elixir --no-halt}: Elixir loaded, no shell; stdin as for erl.</li>
  *   <li>{@link #IEX}: {@code iex}: the interactive shell. With stdin a pipe rather than
  *       a terminal, IEx falls back to its line-mode ("dumb") terminal and reads
  *       expressions from the pipe, echoing results to stdout; end of input stops the

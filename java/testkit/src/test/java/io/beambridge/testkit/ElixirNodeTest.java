@@ -59,6 +59,16 @@ class ElixirNodeTest {
     }
 
     @Test
+    void elixirAndIexNodesHaltWhenStdinCloses() {
+        BeamNode ex = cluster.elixir("exline").start();
+        BeamNode iex = cluster.iex("ixline").start();
+        ex.closeStdin();
+        iex.closeStdin();
+        assertTrue(ex.awaitExit(Duration.ofSeconds(10)), ex::output);
+        assertTrue(iex.awaitExit(Duration.ofSeconds(10)), iex::output);
+    }
+
+    @Test
     void javaNodeTalksToElixirNode() {
         BeamNode ex = cluster.elixir("exjava").start();
         Node java = cluster.javaNode("j");

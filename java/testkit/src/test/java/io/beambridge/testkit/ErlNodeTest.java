@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangLong;
@@ -11,8 +12,12 @@ import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangString;
 import io.beambridge.node.Epmd;
 import io.beambridge.node.Node;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -105,6 +110,28 @@ class ErlNodeTest {
     }
 
     @Test
+    void theNodeHaltsWhenItsStdinCloses() {
+        // what happens to every node when the JVM dies, even by SIGKILL
+        BeamNode erl = cluster.erl("lifeline").start();
+        List<ProcessHandle> tree = treeOf(erl);
+        erl.closeStdin();
+        assertTrue(erl.awaitExit(Duration.ofSeconds(10)));
+        assertEquals(1, erl.exitCode().orElseThrow());
+        assertTrue(erl.awaitOutput("stdin closed", Duration.ofSeconds(5)), erl::output);
+        erl.kill(); // reaps what is left
+        assertAllGone(tree);
+    }
+
+    @Test
+    void withoutLifelineStdinDoesNotMatter() {
+        BeamNode erl = cluster.erl("nolifeline").lifeline(false).start();
+        erl.closeStdin();
+        // the node still answers after its stdin closed
+        assertEquals(new OtpErlangLong(3), erl.eval("1 + 2"));
+        assertTrue(erl.isAlive());
+    }
+
+    @Test
     void aFailingStartIsClearAndLeavesNothing() {
         BeamNodeBuilder bad = cluster.erl("bad").erlFlags("+sbt", "no_such_bind_type");
         NodeStartException e = assertThrows(NodeStartException.class, bad::start);
@@ -124,14 +151,20 @@ class ErlNodeTest {
     }
 
     @Test
-    void aNodeThatDiesDuringBootIsReported() {
+    void aNodeThatDiesDuringBootIsReported() throws Exception {
         // the node answers a ping before -s runs: start waits until it has booted
         NodeStartException e = assertThrows(NodeStartException.class,
-                () -> cluster.erl("boot").args("-s", "no_such_module").env("ERL_CRASH_DUMP_SECONDS", "0").start());
+                () -> cluster.erl("boot").args("-s", "no_such_module").start());
         assertTrue(e.output().contains("no_such_module"), e.getMessage());
         assertTrue(e.getMessage().contains("exited"), e.getMessage());
         assertTrue(e.exitCode().isPresent());
         assertGone(e.pid());
+        // the crash dump goes to the temporary directory, not the working directory, and is named
+        Matcher dump = Pattern.compile("its crash dump is (\\S+)").matcher(e.getMessage());
+        assertTrue(dump.find(), e.getMessage());
+        Path file = Path.of(dump.group(1));
+        assertTrue(file.startsWith(Path.of(System.getProperty("java.io.tmpdir"))), file.toString());
+        assertTrue(Files.deleteIfExists(file));
     }
 
     @Test
@@ -149,6 +182,15 @@ class ErlNodeTest {
         BeamNode erl = cluster.erl("prefixed").prefix("env", "TESTKIT_PREFIX=yes").start();
         assertEquals(erl.pid(), erl.beamPid());
         assertEquals(new OtpErlangString("yes"), erl.rpc("os", "getenv", new OtpErlangString("TESTKIT_PREFIX")));
+    }
+
+    @Test
+    void aChrootPrefixKeepsTheBeamAsTheStartedProcess() {
+        // how OTP 27 in a Debian root is run; here the root is / (chroot needs root)
+        assumeTrue("root".equals(System.getProperty("user.name")), "chroot needs root");
+        BeamNode erl = cluster.erl("chrooted").prefix("chroot", "/").start();
+        assertEquals(erl.pid(), erl.beamPid());
+        assertEquals(new OtpErlangLong(4), erl.eval("2 * 2"));
     }
 
     @Test
