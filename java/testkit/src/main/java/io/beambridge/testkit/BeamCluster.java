@@ -81,6 +81,13 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
     private static final Logger log = LoggerFactory.getLogger(BeamCluster.class);
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /**
+     * The system property that gives every cluster built afterwards its default prefix
+     * command, split on whitespace: run a whole test suite against another OTP with, for
+     * example, {@code -Dbeambridge.testkit.prefix="chroot /srv/otp27"}.
+     */
+    public static final String PREFIX_PROPERTY = "beambridge.testkit.prefix";
+
     private final String cookie;
     private final List<String> prefix;
     private final String epmdProgram;
@@ -495,7 +502,7 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
     /** Builds a {@link BeamCluster}. Not thread-safe. */
     public static final class Builder {
         private String cookie;
-        private List<String> prefix = List.of();
+        private List<String> prefix = defaultPrefix();
         private String epmdProgram = "epmd";
         private Duration startTimeout = Duration.ofSeconds(30);
         private Duration stopTimeout = Duration.ofSeconds(10);
@@ -503,13 +510,21 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
 
         private Builder() {}
 
+        private static List<String> defaultPrefix() {
+            String p = System.getProperty(PREFIX_PROPERTY, "").strip();
+            return p.isEmpty() ? List.of() : List.of(p.split("\\s+"));
+        }
+
         /** The cookie of every node; default: a random one. */
         public Builder cookie(String cookie) {
             this.cookie = Objects.requireNonNull(cookie);
             return this;
         }
 
-        /** The default prefix command of every BEAM node (see {@link BeamNodeBuilder}); default: none. */
+        /**
+         * The default prefix command of every BEAM node (see {@link BeamNodeBuilder});
+         * default: the system property {@value #PREFIX_PROPERTY} split on whitespace, else none.
+         */
         public Builder prefix(String... command) {
             this.prefix = List.of(command);
             return this;

@@ -103,7 +103,10 @@ public final class BeamNodeBuilder {
         return this;
     }
 
-    /** Adds code path directories ({@code -pa}), passed as given (relative to the working directory). */
+    /**
+     * Adds code path directories ({@code -pa}), passed as given: relative to the working
+     * directory, and inside the root when the prefix changes it ({@code chroot}).
+     */
     public BeamNodeBuilder codePath(String... dirs) {
         codePath.addAll(List.of(dirs));
         return this;

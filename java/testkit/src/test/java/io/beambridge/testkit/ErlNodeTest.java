@@ -185,6 +185,23 @@ class ErlNodeTest {
     }
 
     @Test
+    void theDefaultPrefixComesFromASystemProperty() {
+        System.setProperty(BeamCluster.PREFIX_PROPERTY, " env  TESTKIT_FROM_PROPERTY=1 ");
+        BeamCluster other;
+        try {
+            other = BeamCluster.create();
+        } finally {
+            System.clearProperty(BeamCluster.PREFIX_PROPERTY);
+        }
+        try (other) {
+            BeamNode erl = other.erl("prop").start();
+            assertEquals(List.of("env", "TESTKIT_FROM_PROPERTY=1", "erl"), erl.command().subList(0, 3));
+            assertEquals(new OtpErlangString("1"),
+                    erl.rpc("os", "getenv", new OtpErlangString("TESTKIT_FROM_PROPERTY")));
+        }
+    }
+
+    @Test
     void aChrootPrefixKeepsTheBeamAsTheStartedProcess() {
         // how OTP 27 in a Debian root is run; here the root is / (chroot needs root)
         assumeTrue("root".equals(System.getProperty("user.name")), "chroot needs root");
