@@ -366,22 +366,21 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         if (context.getExecutionException().isEmpty()) {
             return;
         }
-        Scope s;
-        List<BeamNode> outer = new ArrayList<>();
+        Map<BeamNode, Long> outer = new LinkedHashMap<>();
+        List<BeamNode> own;
         synchronized (this) {
-            s = tests.get(context.getUniqueId());
+            Scope s = tests.get(context.getUniqueId());
             if (s == null) {
                 return;
             }
             for (Scope o : outerScopes()) {
-                outer.addAll(o.beamNodes);
+                o.beamNodes.forEach(n -> outer.put(n, s.outputMarks.getOrDefault(n, 0L)));
             }
+            own = List.copyOf(s.beamNodes);
         }
         StringBuilder report = new StringBuilder();
-        for (BeamNode n : outer) {
-            report(report, n, s.outputMarks.getOrDefault(n, 0L), "during the test");
-        }
-        for (BeamNode n : List.copyOf(s.beamNodes)) {
+        outer.forEach((n, mark) -> report(report, n, mark, "during the test"));
+        for (BeamNode n : own) {
             report(report, n, 0L, "");
         }
         if (!report.isEmpty()) {

@@ -40,10 +40,15 @@ final class Rex {
      */
     static OtpErlangObject call(Node client, String node, String module, String function, OtpErlangList args,
                                 Duration timeout) {
-        OtpErlangObject result = raw(client, node, module, function, args, timeout);
+        return call(client, node, module, function, args, timeout, module + ":" + function + "/" + args.arity());
+    }
+
+    /** As {@link #call}, naming the call {@code what} in the exception's message. */
+    private static OtpErlangObject call(Node client, String node, String module, String function,
+                                        OtpErlangList args, Duration timeout, String what) {
+        OtpErlangObject result = raw(client, node, module, function, args, timeout, what);
         if (result instanceof OtpErlangTuple t && t.arity() == 2 && BADRPC.equals(t.elementAt(0))) {
             OtpErlangObject reason = t.elementAt(1);
-            String what = module + ":" + function + "/" + args.arity();
             throw new RpcException(node, reason, failure(what, node, reason, explain(client, node, reason)));
         }
         return result;
@@ -51,13 +56,12 @@ final class Rex {
 
     /** As {@link #call}, without looking at the result. */
     private static OtpErlangObject raw(Node client, String node, String module, String function,
-                                       OtpErlangList args, Duration timeout) {
+                                       OtpErlangList args, Duration timeout, String what) {
         OtpErlangTuple request = new OtpErlangTuple(new OtpErlangObject[] {
                 Terms.atom("call"), Terms.atom(module), Terms.atom(function), args, Terms.atom("user")});
         try (Proc self = client.mailbox()) {
             return Gen.call(self, "rex", node, request, timeout.toMillis());
         } catch (ExitException e) {
-            String what = module + ":" + function + "/" + args.arity();
             throw new RpcException(node, e.reason(), what + " on " + node + " got no answer: " + e.reason()
                     + (Terms.atom("timeout").equals(e.reason()) ? " (after " + timeout.toMillis() + " ms)" : ""));
         }
@@ -74,7 +78,7 @@ final class Rex {
     static OtpErlangObject eval(Node client, String node, String code, Duration timeout) {
         String text = code.strip();
         if (!text.endsWith(".")) {
-            text = text + "\n.";
+            text = text + (text.indexOf('%') >= 0 ? "\n." : " ."); // a comment would swallow " ."
         }
         OtpErlangObject scanned = call(client, node, "erl_scan", "string",
                 new OtpErlangList(new OtpErlangString(text)), timeout);
@@ -86,14 +90,9 @@ final class Rex {
         if (!(parsed instanceof OtpErlangTuple pt && pt.arity() == 2 && OK.equals(pt.elementAt(0)))) {
             throw syntax(client, node, code, "parse", parsed);
         }
-        OtpErlangObject result;
-        try {
-            result = call(client, node, "erl_eval", "exprs",
-                    new OtpErlangList(new OtpErlangObject[] {pt.elementAt(1), new OtpErlangList()}), timeout);
-        } catch (RpcException e) {
-            throw new RpcException(node, e.reason(), failure("eval of " + quote(code), node, e.reason(),
-                    explain(client, node, e.reason())));
-        }
+        OtpErlangObject result = call(client, node, "erl_eval", "exprs",
+                new OtpErlangList(new OtpErlangObject[] {pt.elementAt(1), new OtpErlangList()}), timeout,
+                "eval of " + quote(code));
         if (result instanceof OtpErlangTuple vt && vt.arity() == 3 && VALUE.equals(vt.elementAt(0))) {
             return vt.elementAt(1);
         }
@@ -109,13 +108,8 @@ final class Rex {
      *     loaded there ({@code undef}), or the node fails to answer
      */
     static OtpErlangObject evalElixir(Node client, String node, String code, Duration timeout) {
-        OtpErlangObject result;
-        try {
-            result = call(client, node, "Elixir.Code", "eval_string", new OtpErlangList(Terms.binary(code)), timeout);
-        } catch (RpcException e) {
-            throw new RpcException(node, e.reason(), failure("Elixir eval of " + quote(code), node, e.reason(),
-                    explain(client, node, e.reason())));
-        }
+        OtpErlangObject result = call(client, node, "Elixir.Code", "eval_string",
+                new OtpErlangList(Terms.binary(code)), timeout, "Elixir eval of " + quote(code));
         if (result instanceof OtpErlangTuple t && t.arity() == 2) {
             return t.elementAt(0);
         }
@@ -158,12 +152,12 @@ final class Rex {
     /** Best effort: {@code M:F(Args)} turned into text on the node, or null. */
     private static String format(Node client, String node, String module, String function, OtpErlangList args) {
         try {
-            OtpErlangObject chars = raw(client, node, module, function, args, FORMAT_TIMEOUT);
+            OtpErlangObject chars = raw(client, node, module, function, args, FORMAT_TIMEOUT, function);
             if (chars instanceof OtpErlangBinary b) {
                 return new String(b.binaryValue(), StandardCharsets.UTF_8);
             }
             OtpErlangObject bin = raw(client, node, "unicode", "characters_to_binary", new OtpErlangList(chars),
-                    FORMAT_TIMEOUT);
+                    FORMAT_TIMEOUT, "characters_to_binary");
             return bin instanceof OtpErlangBinary b ? new String(b.binaryValue(), StandardCharsets.UTF_8) : null;
         } catch (RuntimeException e) {
             return null;
