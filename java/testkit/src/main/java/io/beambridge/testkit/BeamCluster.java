@@ -1,0 +1,560 @@
+package io.beambridge.testkit;
+
+import io.beambridge.node.Node;
+import io.beambridge.node.NodeOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cluster of real BEAM nodes and Java nodes for tests, with its own EPMD; a JUnit 5
+ * extension that cleans up after each test and class.
+ *
+ * <pre>{@code
+ * class MyTest {
+ *     @RegisterExtension
+ *     static final BeamCluster cluster = BeamCluster.create();
+ *
+ *     @Test
+ *     void adds() {
+ *         BeamNode erl = cluster.erl("a").start();
+ *         assertEquals(new OtpErlangLong(2), erl.eval("1 + 1"));
+ *     }
+ * }
+ * }</pre>
+ *
+ * <h2>What it starts</h2>
+ * On first use, an {@code epmd} in the foreground on a free port (never 4369, never
+ * {@code -daemon}), and a hidden beambridge {@link Node} of its own on that EPMD, used
+ * to ping and call the BEAM nodes. Every node started gets {@code ERL_EPMD_PORT} and
+ * a name with the cluster's random suffix, so concurrent runs never meet. A BEAM node's
+ * start returns once the node answers (see {@link BeamNodeBuilder#start()}).
+ *
+ * <h2>Lifecycle and cleanup</h2>
+ * Everything started during a test (between its {@code @BeforeEach} and
+ * {@code @AfterEach}) belongs to that test and is killed after it; everything started
+ * outside a test ({@code @BeforeAll}, a static initialiser) belongs to the class and is
+ * killed after it. Registered on a static field, the EPMD and the kit's node live until
+ * the outermost class ends; on an instance field, until the test ends. A cluster used
+ * without JUnit is cleaned up by {@link #close()}. BEAM nodes are ended by the pids the
+ * kit started and their descendants, never by name; a JVM shutdown hook kills what is
+ * still running if the JVM exits first. After {@link #close()} the cluster can be used
+ * again: it starts a new EPMD with a new suffix.
+ *
+ * <h2>Failing tests</h2>
+ * When a test fails, the output of each BEAM node it could see is printed to
+ * {@code System.err}: all of it for nodes the test started, what was written during
+ * the test for the class's nodes. Set the system property
+ * {@code beambridge.testkit.echo=true} to see every node's output as it comes.
+ *
+ * <p>Thread-safe. Tests running in parallel may share a cluster: a node belongs to
+ * the test whose thread started it (or to the only test running). The first use
+ * blocks while EPMD starts (well under a second); starting a BEAM node blocks until it
+ * answers or fails; {@link #close()} and the JUnit callbacks block until what they end
+ * is gone. Failures surface as {@link NodeStartException}, {@link RpcException} and,
+ * for EPMD or a Java node that cannot start, {@link UncheckedIOException}.
+ */
+public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback, AfterTestExecutionCallback, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BeamCluster.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /**
+     * The system property that gives every cluster built afterwards its default prefix
+     * command, split on whitespace: run a whole test suite against another OTP with, for
+     * example, {@code -Dbeambridge.testkit.prefix="chroot /srv/otp27"}.
+     */
+    public static final String PREFIX_PROPERTY = "beambridge.testkit.prefix";
+
+    private final String cookie;
+    private final List<String> prefix;
+    private final String epmdProgram;
+    private final Duration startTimeout;
+    private final Duration stopTimeout;
+    private final Duration callTimeout;
+
+    // guarded by this
+    private Session session;
+    private final Scope root = new Scope("cluster");
+    private final Deque<Scope> classes = new ArrayDeque<>();
+    private final Map<String, Scope> tests = new LinkedHashMap<>();
+    private final ThreadLocal<Scope> currentTest = new ThreadLocal<>();
+
+    /** What lives from the first use to {@link #close()}: EPMD, the kit's nodes, the names in use. */
+    private static final class Session {
+        final PrivateEpmd epmd;
+        final String suffix;
+        final List<Path> crashDumps = new ArrayList<>(); // where nodes would write one
+        final Map<String, Node> clients = new HashMap<>(); // by cookie and name kind
+        final Map<String, BeamNode> running = new HashMap<>(); // by name
+
+        Session(PrivateEpmd epmd, String suffix) {
+            this.epmd = epmd;
+            this.suffix = suffix;
+        }
+    }
+
+    /** What a test, a class or the cluster itself started. */
+    private static final class Scope {
+        final String id;
+        final List<BeamNode> beamNodes = new ArrayList<>();
+        final List<Node> javaNodes = new ArrayList<>();
+        final Map<BeamNode, Long> outputMarks = new HashMap<>(); // outer nodes: output position at test start
+
+        Scope(String id) {
+            this.id = id;
+        }
+    }
+
+    private BeamCluster(Builder b) {
+        this.cookie = b.cookie != null ? b.cookie : "testkit_" + randomText(16);
+        this.prefix = List.copyOf(b.prefix);
+        this.epmdProgram = b.epmdProgram;
+        this.startTimeout = b.startTimeout;
+        this.stopTimeout = b.stopTimeout;
+        this.callTimeout = b.callTimeout;
+    }
+
+    /** A cluster with every default: a random cookie, 30 s to start a node, 10 s to stop one, 30 s per call. */
+    public static BeamCluster create() {
+        return builder().build();
+    }
+
+    /** A builder for a cluster with other settings. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    /** A builder for an {@code erl} node named {@code name} plus the cluster's suffix. */
+    public BeamNodeBuilder erl(String name) {
+        return new BeamNodeBuilder(this, NodeKind.ERL, name);
+    }
+
+    /** A builder for an {@code elixir --no-halt} node named {@code name} plus the cluster's suffix. */
+    public BeamNodeBuilder elixir(String name) {
+        return new BeamNodeBuilder(this, NodeKind.ELIXIR, name);
+    }
+
+    /** A builder for an {@code iex} node named {@code name} plus the cluster's suffix (see {@link NodeKind#IEX}). */
+    public BeamNodeBuilder iex(String name) {
+        return new BeamNodeBuilder(this, NodeKind.IEX, name);
+    }
+
+    /** A builder for a node of {@code kind}. */
+    public BeamNodeBuilder node(NodeKind kind, String name) {
+        return new BeamNodeBuilder(this, kind, name);
+    }
+
+    /**
+     * Starts a Java (beambridge) node named {@code name} plus the cluster's suffix, at
+     * {@code localhost}, with the cluster's cookie and EPMD. It is closed when the test or
+     * class that started it ends.
+     *
+     * @throws UncheckedIOException when the node cannot start
+     */
+    public Node javaNode(String name) {
+        return javaNode(name, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #javaNode(String)}, with the options adjusted by {@code options} (which
+     * gets a builder with the name, cookie, EPMD port and {@code startEpmd(false)} set).
+     */
+    public Node javaNode(String name, UnaryOperator<NodeOptions.Builder> options) {
+        if (name == null || !name.matches("[A-Za-z0-9_\\-]{1,200}")) {
+            throw new IllegalArgumentException("a node name is letters, digits, _ and -: '" + name + "'");
+        }
+        Session s = session();
+        NodeOptions.Builder b = NodeOptions.builder(name + "_" + s.suffix + "@localhost")
+                .cookie(cookie).epmdPort(s.epmd.port()).startEpmd(false);
+        Node node;
+        try {
+            node = Node.start(options.apply(b).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Java node " + name + " did not start: " + e.getMessage(), e);
+        }
+        synchronized (this) {
+            scope().javaNodes.add(node);
+        }
+        return node;
+    }
+
+    /** The BEAM nodes of this cluster that are running. */
+    public synchronized List<BeamNode> nodes() {
+        return session == null ? List.of()
+                : session.running.values().stream().filter(BeamNode::isAlive).toList();
+    }
+
+    /** The port of the cluster's EPMD, starting it if need be. */
+    public int epmdPort() {
+        return session().epmd.port();
+    }
+
+    /** The OS pid of the cluster's EPMD, starting it if need be. */
+    public long epmdPid() {
+        return session().epmd.pid();
+    }
+
+    /** The cookie of the cluster's nodes. */
+    public String cookie() {
+        return cookie;
+    }
+
+    /** The random suffix of this session's node names, starting the cluster if need be. */
+    public String suffix() {
+        return session().suffix;
+    }
+
+    // ------------------------------------------------------------------ starting a BEAM node
+
+    BeamNode launch(BeamNodeBuilder b) {
+        Session s = session();
+        String host = b.hostOr("localhost", "127.0.0.1");
+        String name = b.alias() + "_" + s.suffix + "@" + host;
+        String nodeCookie = b.cookieOr(cookie);
+        List<String> nodePrefix = b.prefixOr(prefix);
+        List<String> command = b.command(nodePrefix, name, nodeCookie);
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("ERL_EPMD_PORT", Integer.toString(s.epmd.port()));
+        Path crashDump = Path.of(System.getProperty("java.io.tmpdir"),
+                "beambridge-testkit-" + b.alias() + "_" + s.suffix + ".erl_crash.dump");
+        env.put("ERL_CRASH_DUMP", crashDump.toString());
+        env.putAll(b.env());
+        Node client = client(s, nodeCookie, b.isLongNames());
+        Duration timeout = b.startTimeoutOr(startTimeout);
+
+        OsProcess process;
+        BeamNode node;
+        synchronized (this) {
+            BeamNode same = s.running.get(name);
+            if (same != null && same.isAlive()) {
+                throw new IllegalStateException("a node named " + name + " is running in this cluster");
+            }
+            try {
+                process = OsProcess.start(name, command, env, b.directory(), true);
+            } catch (IOException e) {
+                throw new NodeStartException(name, -1, command, OptionalInt.empty(), "",
+                        "cannot run " + command.get(nodePrefix.size()) + ": " + e.getMessage(), e);
+            }
+            node = new BeamNode(b.kind(), name, nodeCookie, process, client, b.callTimeoutOr(callTimeout),
+                    b.stopTimeoutOr(stopTimeout));
+            s.running.put(name, node);
+            s.crashDumps.add(crashDump);
+            scope().beamNodes.add(node);
+        }
+        try {
+            NodeStartup.awaitReady(node, client, s.epmd.port(), timeout, b.waitsForBoot(), crashDump);
+            node.started(b.hasLifeline());
+            return node;
+        } catch (NodeStartException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            process.kill();
+            throw new NodeStartException(name, process.pid(), command, process.exitCode(), process.output().text(),
+                    "it failed after it answered: " + e.getMessage(), e);
+        }
+    }
+
+    /** The kit's hidden node for this cookie and kind of name, started on first use. */
+    private Node client(Session s, String nodeCookie, boolean longNames) {
+        String key = (longNames ? "long:" : "short:") + nodeCookie;
+        synchronized (this) {
+            Node c = s.clients.get(key);
+            if (c != null) {
+                return c;
+            }
+            String name = "testkit_" + s.suffix + "_" + s.clients.size() + (longNames ? "@127.0.0.1" : "@localhost");
+            try {
+                c = Node.start(NodeOptions.builder(name).longNames(longNames).cookie(nodeCookie)
+                        .epmdPort(s.epmd.port()).startEpmd(false).build());
+            } catch (IOException e) {
+                throw new UncheckedIOException("the test kit's node " + name + " did not start", e);
+            }
+            s.clients.put(key, c);
+            return c;
+        }
+    }
+
+    // ------------------------------------------------------------------ session and scopes
+
+    private synchronized Session session() {
+        if (session == null) {
+            try {
+                session = new Session(PrivateEpmd.start(epmdProgram, Duration.ofSeconds(10)), randomText(6));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the cluster's epmd (" + epmdProgram + ")", e);
+            }
+            log.debug("cluster started: epmd port {} (pid {}), suffix {}", session.epmd.port(), session.epmd.pid(),
+                    session.suffix);
+        }
+        return session;
+    }
+
+    /** Where a resource started now belongs. Call with the lock held. */
+    private Scope scope() {
+        Scope t = currentTest.get();
+        if (t != null) {
+            return t;
+        }
+        if (tests.size() == 1) {
+            return tests.values().iterator().next();
+        }
+        return classes.isEmpty() ? root : classes.peek();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        synchronized (this) {
+            classes.push(new Scope(context.getUniqueId()));
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        Scope s;
+        boolean last;
+        synchronized (this) {
+            s = classes.isEmpty() ? root : classes.pop();
+            last = classes.isEmpty();
+        }
+        cleanUp(s);
+        if (last) {
+            close();
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        Scope s = new Scope(context.getUniqueId());
+        synchronized (this) {
+            for (Scope outer : outerScopes()) {
+                for (BeamNode n : outer.beamNodes) {
+                    s.outputMarks.put(n, n.process().output().mark());
+                }
+            }
+            tests.put(s.id, s);
+        }
+        currentTest.set(s);
+    }
+
+    @Override
+    public void afterTestExecution(ExtensionContext context) {
+        if (context.getExecutionException().isEmpty()) {
+            return;
+        }
+        Map<BeamNode, Long> outer = new LinkedHashMap<>();
+        List<BeamNode> own;
+        synchronized (this) {
+            Scope s = tests.get(context.getUniqueId());
+            if (s == null) {
+                return;
+            }
+            for (Scope o : outerScopes()) {
+                o.beamNodes.forEach(n -> outer.put(n, s.outputMarks.getOrDefault(n, 0L)));
+            }
+            own = List.copyOf(s.beamNodes);
+        }
+        StringBuilder report = new StringBuilder();
+        outer.forEach((n, mark) -> report(report, n, mark, "during the test"));
+        for (BeamNode n : own) {
+            report(report, n, 0L, "");
+        }
+        if (!report.isEmpty()) {
+            System.err.print("beambridge-testkit: " + context.getDisplayName() + " failed; node output follows\n"
+                    + report);
+            System.err.flush();
+        }
+    }
+
+    private static void report(StringBuilder sb, BeamNode n, long mark, String note) {
+        String text = n.process().output().since(mark);
+        sb.append("==== ").append(n).append(note.isEmpty() ? "" : ", output " + note).append(" ====\n");
+        sb.append(text.isEmpty() ? "(no output)\n" : text.endsWith("\n") ? text : text + "\n");
+        sb.append("==== end of ").append(n.name()).append(" ====\n");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        Scope s;
+        boolean perTest;
+        synchronized (this) {
+            s = tests.remove(context.getUniqueId());
+            perTest = classes.isEmpty();
+        }
+        currentTest.remove();
+        if (s != null) {
+            cleanUp(s);
+        }
+        if (perTest) {
+            close(); // registered on an instance field: the cluster lives as long as the test
+        }
+    }
+
+    /** The class scopes and the root, innermost first. Call with the lock held. */
+    private List<Scope> outerScopes() {
+        return Stream.concat(classes.stream(), Stream.of(root)).toList();
+    }
+
+    /** Closes the Java nodes, then kills the BEAM nodes of {@code s}, newest first. */
+    private void cleanUp(Scope s) {
+        List<Node> javaNodes;
+        List<BeamNode> beamNodes;
+        synchronized (this) {
+            javaNodes = new ArrayList<>(s.javaNodes);
+            beamNodes = new ArrayList<>(s.beamNodes);
+            s.javaNodes.clear();
+            s.beamNodes.clear();
+        }
+        for (Node n : javaNodes.reversed()) {
+            try {
+                n.close();
+            } catch (RuntimeException e) {
+                log.warn("closing Java node {}: {}", n.name(), e.toString());
+            }
+        }
+        for (BeamNode n : beamNodes.reversed()) {
+            n.kill();
+        }
+        synchronized (this) {
+            if (session != null) {
+                beamNodes.forEach(n -> session.running.remove(n.name(), n));
+            }
+        }
+    }
+
+    /**
+     * Ends everything the cluster started: Java nodes, BEAM nodes (killed, with their
+     * descendants), the kit's own nodes and the EPMD, and logs the crash dumps nodes left.
+     * Blocks until they are gone; idempotent.
+     */
+    @Override
+    public void close() {
+        List<Scope> all;
+        Session s;
+        synchronized (this) {
+            all = new ArrayList<>(tests.values());
+            all.addAll(classes);
+            all.add(root);
+            s = session;
+            session = null;
+        }
+        for (Scope scope : all) {
+            cleanUp(scope);
+        }
+        if (s == null) {
+            return;
+        }
+        for (BeamNode n : s.running.values()) {
+            n.kill();
+        }
+        for (Node c : s.clients.values()) {
+            c.close();
+        }
+        s.epmd.close();
+        List<Path> dumps = s.crashDumps.stream().filter(Files::exists).toList();
+        if (!dumps.isEmpty()) {
+            log.warn("nodes of the cluster left crash dumps: {}", dumps);
+        }
+    }
+
+    private static String randomText(int n) {
+        String chars = "abcdefghijklmnopqrstuvwxyz0123456789";
+        StringBuilder sb = new StringBuilder(n);
+        for (int i = 0; i < n; i++) {
+            sb.append(chars.charAt(RANDOM.nextInt(chars.length())));
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public synchronized String toString() {
+        return session == null ? "BeamCluster[not started]"
+                : "BeamCluster[epmd port " + session.epmd.port() + ", suffix " + session.suffix + "]";
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Builds a {@link BeamCluster}. Not thread-safe. */
+    public static final class Builder {
+        private String cookie;
+        private List<String> prefix = defaultPrefix();
+        private String epmdProgram = "epmd";
+        private Duration startTimeout = Duration.ofSeconds(30);
+        private Duration stopTimeout = Duration.ofSeconds(10);
+        private Duration callTimeout = Duration.ofSeconds(30);
+
+        private Builder() {}
+
+        private static List<String> defaultPrefix() {
+            String p = System.getProperty(PREFIX_PROPERTY, "").strip();
+            return p.isEmpty() ? List.of() : List.of(p.split("\\s+"));
+        }
+
+        /** The cookie of every node; default: a random one. */
+        public Builder cookie(String cookie) {
+            this.cookie = Objects.requireNonNull(cookie);
+            return this;
+        }
+
+        /**
+         * The default prefix command of every BEAM node (see {@link BeamNodeBuilder});
+         * default: the system property {@value #PREFIX_PROPERTY} split on whitespace, else none.
+         */
+        public Builder prefix(String... command) {
+            this.prefix = List.of(command);
+            return this;
+        }
+
+        /** The epmd program to run (a path, or a name on the PATH); default: {@code epmd}. */
+        public Builder epmdProgram(String program) {
+            this.epmdProgram = Objects.requireNonNull(program);
+            return this;
+        }
+
+        /** How long a BEAM node may take to answer after it is started; default: 30 s. */
+        public Builder startTimeout(Duration timeout) {
+            this.startTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** How long {@link BeamNode#stop()} waits before it kills; default: 10 s. */
+        public Builder stopTimeout(Duration timeout) {
+            this.stopTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        /** The default timeout of rpc and eval calls; default: 30 s. */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = Objects.requireNonNull(timeout);
+            return this;
+        }
+
+        public BeamCluster build() {
+            return new BeamCluster(this);
+        }
+    }
+}
