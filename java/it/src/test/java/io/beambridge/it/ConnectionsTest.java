@@ -1,0 +1,206 @@
+package io.beambridge.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ericsson.otp.erlang.OtpErlangBinary;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.beambridge.gen.Gen;
+import io.beambridge.node.Node;
+import io.beambridge.process.Proc;
+import io.beambridge.process.Reactor;
+import io.beambridge.term.Atoms;
+import io.beambridge.term.Terms;
+import io.beambridge.testkit.BeamCluster;
+import io.beambridge.testkit.BeamNode;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Connections between a Java node and real BEAM nodes: setup, cookies, size, faults, hostile input. */
+class ConnectionsTest {
+    @RegisterExtension
+    static final BeamCluster cluster = BeamCluster.create();
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static Node java;
+    static BeamNode ex;
+
+    @BeforeAll
+    static void start() {
+        java = cluster.javaNode("java");
+        ex = cluster.elixir("ex").start();
+    }
+
+    static Proc echoServer() {
+        return java.spawn((Reactor) (self, m) -> {
+            OtpErlangTuple t = (OtpErlangTuple) m;
+            Gen.reply(self, t.elementAt(1), t.elementAt(2));
+        });
+    }
+
+    static void elixirCallsJava() {
+        Proc echo = echoServer();
+        try {
+            assertEquals(Terms.atom("still_here"),
+                    Elixir.eval(ex, "GenServer.call(pid, :still_here)", "pid", echo.self()));
+        } finally {
+            echo.close();
+        }
+    }
+
+    @Test
+    void iexConnectsAndSeesAHiddenNode() {
+        BeamNode iex = cluster.iex("iex").start();
+        iex.writeStdin("Node.connect(:\"" + java.name() + "\")\n");
+        assertTrue(iex.awaitOutput("true", WAIT), iex.output());
+        OtpErlangObject hidden = iex.evalElixir("Node.list(:hidden)");
+        assertTrue(Terms.asList(hidden).toString().contains(java.name()), "in Node.list(:hidden): " + hidden);
+        assertEquals(Terms.list(), Terms.asList(iex.evalElixir("Node.list()")), "a hidden node is not listed as visible");
+    }
+
+    @Test
+    void javaPingsBeamAndASendConnectsFirst() {
+        BeamNode fresh = cluster.elixir("fresh").start();
+        assertFalse(java.nodes().contains(fresh.name()));
+        Elixir.eval(fresh, "Process.register(spawn(fn -> receive do m -> send(m, :got_it) end end), :inbox)");
+        try (Proc me = java.mailbox()) {
+            me.send("inbox", fresh.name(), me.self()); // not connected yet: this connects
+            assertEquals(Terms.atom("got_it"), me.receive(WAIT));
+        }
+        assertTrue(java.ping(fresh.name()));
+        assertEquals(Terms.atom("pong"), Elixir.eval(fresh, "Node.ping(j)", "j", Terms.atom(java.name())));
+        assertFalse(java.ping("nobody_" + cluster.suffix() + "@localhost"));
+    }
+
+    @Test
+    void aWrongCookieIsRefusedBothWaysWithAClearLogLine() {
+        BeamNode stranger = cluster.erl("stranger").cookie("not_the_cluster_cookie").start();
+        try (LogCapture log = new LogCapture()) {
+            assertEquals(Terms.atom("pang"), stranger.eval("net_adm:ping('" + java.name() + "')"));
+            assertTrue(log.awaitLine(WAIT, "connection attempt from node " + stranger.name(), "cookies differ"),
+                    "incoming refusal logged");
+            assertFalse(java.ping(stranger.name()));
+            assertTrue(log.awaitLine(WAIT, "cannot connect to " + stranger.name(), "cookies differ"),
+                    "outgoing refusal logged");
+            assertFalse(log.text().contains("not_the_cluster_cookie"), "the cookie is never logged");
+            assertFalse(log.text().contains(cluster.cookie()), "the cookie is never logged");
+        }
+        assertTrue(stranger.awaitOutput("Connection attempt from node " + java.name() + " rejected", WAIT),
+                "the BEAM side logs its refusal too: " + stranger.output());
+        elixirCallsJava();
+        assertFalse(java.nodes().contains(stranger.name()));
+    }
+
+    @Test
+    void tenMegabytesArriveIntactEachWay() throws Exception {
+        try (Proc me = java.mailbox()) {
+            Elixir.eval(ex, """
+                    big = :crypto.strong_rand_bytes(10_000_000)
+                    send(me, {:big, :erlang.md5(big), big})
+                    """, "me", me.self());
+            OtpErlangTuple got = (OtpErlangTuple) me.receive(Duration.ofSeconds(60));
+            byte[] bytes = ((OtpErlangBinary) got.elementAt(2)).binaryValue();
+            assertEquals(10_000_000, bytes.length);
+            assertArrayEquals(((OtpErlangBinary) got.elementAt(1)).binaryValue(), MessageDigest.getInstance("MD5")
+                    .digest(bytes), "what Elixir sent is what arrived");
+
+            byte[] out = new byte[10_000_000];
+            new Random(11).nextBytes(out);
+            OtpErlangPid sink = (OtpErlangPid) Elixir.eval(ex, """
+                    spawn(fn -> receive do {:big, from, bin} -> send(from, {:md5, :erlang.md5(bin), byte_size(bin)}) end end)
+                    """);
+            me.send(sink, Terms.tuple(Terms.atom("big"), me.self(), new OtpErlangBinary(out)));
+            OtpErlangTuple answer = (OtpErlangTuple) me.receive(Duration.ofSeconds(60));
+            assertEquals(Terms.tuple(Terms.atom("md5"), new OtpErlangBinary(MessageDigest.getInstance("MD5").digest(out)),
+                    10_000_000), answer);
+        }
+    }
+
+    @Test
+    void killingABeamNodeGivesNoconnection() {
+        BeamNode victim = cluster.erl("victim").start();
+        OtpErlangPid there = (OtpErlangPid) victim.eval("spawn(fun() -> receive after infinity -> ok end end)");
+        try (Proc watcher = java.mailbox()) {
+            watcher.trapExit(true);
+            OtpErlangRef ref = watcher.monitor(there);
+            watcher.link(there);
+            assertTrue(java.ping(victim.name()), "the link and monitor signals went ahead of the ping");
+            victim.kill();
+            OtpErlangObject first = watcher.receive(WAIT);
+            OtpErlangObject second = watcher.receive(WAIT);
+            OtpErlangTuple down = (OtpErlangTuple) (isDown(first) ? first : second);
+            OtpErlangTuple exit = (OtpErlangTuple) (isDown(first) ? second : first);
+            assertEquals(Terms.tuple(Atoms.DOWN, ref, Atoms.PROCESS, there, Atoms.NOCONNECTION), down);
+            assertEquals(Terms.tuple(Atoms.EXIT, there, Atoms.NOCONNECTION), exit);
+        }
+    }
+
+    static boolean isDown(OtpErlangObject m) {
+        return m instanceof OtpErlangTuple t && Atoms.DOWN.equals(t.elementAt(0));
+    }
+
+    @Test
+    void stoppingAJavaNodeGivesElixirMonitorsNoconnection() {
+        Node other = cluster.javaNode("other");
+        Proc p = other.spawn(self -> self.receive());
+        try (Proc collector = java.mailbox()) {
+            Elixir.eval(ex, """
+                    spawn(fn ->
+                      ref = Process.monitor(pid)
+                      send(collector, :monitoring)
+                      receive do {:DOWN, ^ref, :process, ^pid, r} -> send(collector, {:down, r}) end
+                    end)
+                    """, "pid", p.self(), "collector", collector.self());
+            assertEquals(Terms.atom("monitoring"), collector.receive(WAIT));
+            other.close();
+            assertEquals(Terms.tuple(Terms.atom("down"), Atoms.NOCONNECTION), collector.receive(WAIT));
+        }
+    }
+
+    @Test
+    void aThousandGarbageConnectionsLeaveTheNodeServing() throws IOException {
+        Random random = new Random(1000);
+        for (int i = 0; i < 1000; i++) {
+            try (Socket s = new Socket("localhost", java.port())) {
+                s.setSoTimeout(10_000);
+                DataOutputStream out = new DataOutputStream(s.getOutputStream());
+                byte[] junk = new byte[random.nextInt(200)];
+                random.nextBytes(junk);
+                try {
+                    switch (i % 4) {
+                        case 0 -> out.write(junk); // raw bytes
+                        case 1 -> { out.writeShort(junk.length + 40); out.write(junk); } // truncated
+                        case 2 -> { out.writeShort(junk.length + 1); out.write('N'); out.write(junk); } // mangled name
+                        default -> { out.writeShort(1); out.write('n'); } // an old handshake, cut short
+                    }
+                    s.shutdownOutput();
+                } catch (IOException closedFirst) {
+                    // the node may close before all is written
+                }
+                InputStream in = s.getInputStream();
+                try {
+                    while (in.read() >= 0) {
+                        // until the node closes the connection
+                    }
+                } catch (IOException reset) {
+                    // a reset is a close too
+                }
+            }
+        }
+        elixirCallsJava();
+        assertEquals(Terms.atom("pong"), Elixir.eval(cluster.elixir("late").start(), "Node.ping(j)",
+                "j", Terms.atom(java.name())));
+    }
+}
