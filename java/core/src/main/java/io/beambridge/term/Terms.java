@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>The one conversion rule: a Java {@link String} becomes an Elixir string (a UTF-8
  * binary), never an atom; atoms are made with {@link #atom}. Integers become integers,
  * {@link List}s lists, {@link Map}s maps, arrays of terms tuples, {@code null} the atom
- * {@code nil}, booleans the atoms {@code true} and {@code false}. Terms pass unchanged.
+ * {@code nil}, booleans the atoms {@code true} and {@code false}. Terms pass unchanged;
+ * a {@link ToTerm} gives its own term.
  *
  * <p>All methods are static, thread-safe and return new immutable-by-convention terms.
  */
@@ -201,6 +202,7 @@ public final class Terms {
         return switch (value) {
             case null -> atom("nil");
             case OtpErlangObject t -> t;
+            case ToTerm t -> t.toTerm();
             case String s -> binary(s);
             case Boolean b -> atom(b.toString());
             case Integer i -> new OtpErlangLong(i);

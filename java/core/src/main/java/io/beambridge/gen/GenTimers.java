@@ -1,0 +1,25 @@
+package io.beambridge.gen;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/** The one timer thread of the GenServer timeouts of this JVM; it only posts messages. */
+final class GenTimers {
+    private GenTimers() {}
+
+    private static final ScheduledThreadPoolExecutor TIMERS = new ScheduledThreadPoolExecutor(1, r -> {
+        Thread t = new Thread(r, "beambridge-gen-timers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        TIMERS.setRemoveOnCancelPolicy(true);
+    }
+
+    /** Runs {@code task} (which must be short and not throw) after {@code millis}. */
+    static ScheduledFuture<?> schedule(Runnable task, long millis) {
+        return TIMERS.schedule(task, millis, TimeUnit.MILLISECONDS);
+    }
+}
