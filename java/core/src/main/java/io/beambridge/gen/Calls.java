@@ -40,13 +40,7 @@ final class Calls {
      * as a temporary mailbox of {@code node}, closed afterwards.
      */
     static <T> T withCaller(Node node, Function<Proc, T> action) {
-        Proc current = Proc.current();
-        if (current != null && current.table() == node.table() && current.isAlive()) {
-            return action.apply(current);
-        }
-        try (Proc temp = node.mailbox()) {
-            return action.apply(temp);
-        }
+        return node.table().asCaller(action);
     }
 
     /**

@@ -7,9 +7,12 @@ import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.process.ExitException;
 import io.beambridge.process.Proc;
 import io.beambridge.process.ProcessTable;
+import io.beambridge.rpc.BadRpcException;
+import io.beambridge.rpc.Rpc;
 import io.beambridge.term.Atoms;
 import io.beambridge.term.Match;
 import io.beambridge.term.Terms;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -70,7 +73,8 @@ final class PeerRelease {
     /** True: {@code {ok, State}}; false: bare state; null: could not tell. */
     private static Boolean query(ProcessTable table, String node) {
         try (Proc tmp = table.newMailbox()) {
-            OtpErlangObject vsn = rpc(tmp, node, "application", "get_key", Terms.atom("stdlib"), Terms.atom("vsn"));
+            OtpErlangObject vsn = Rpc.call(tmp, node, "application", "get_key",
+                    List.of(Terms.atom("stdlib"), Terms.atom("vsn")), RPC_TIMEOUT_MS);
             if (vsn instanceof OtpErlangTuple t && t.arity() == 2 && Atoms.OK.equals(t.elementAt(0))) {
                 String v = Match.charlist(t.elementAt(1));
                 String[] parts = v.split("\\.");
@@ -79,12 +83,13 @@ final class PeerRelease {
                 log.debug("node {} runs stdlib {}", node, v);
                 return major > 5 || (major == 5 && minor >= 1);
             }
-            String release = Match.charlist(rpc(tmp, node, "erlang", "system_info", Terms.atom("otp_release")));
+            String release = Match.charlist(Rpc.call(tmp, node, "erlang", "system_info",
+                    List.of(Terms.atom("otp_release")), RPC_TIMEOUT_MS));
             log.debug("node {} runs OTP {}", node, release);
             return Integer.parseInt(release.trim()) >= 26;
-        } catch (ExitException e) {
-            if (Atoms.NOPROC.equals(e.reason())) {
-                return true; // no rex: a Java node (or a C node); they speak the current format
+        } catch (BadRpcException e) {
+            if (isUndef(e.reason())) {
+                return true; // no OTP applications: a Java node; it speaks the current format
             }
             log.warn("cannot tell the OTP release of {}: {}", node, e.reason());
             return null;
@@ -94,10 +99,10 @@ final class PeerRelease {
         }
     }
 
-    private static OtpErlangObject rpc(Proc tmp, String node, String module, String function, OtpErlangObject... args) {
-        OtpErlangObject request = new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("call"),
-                new OtpErlangAtom(module), new OtpErlangAtom(function), new OtpErlangList(args),
-                new OtpErlangAtom("user")});
-        return Gen.call(tmp, "rex", node, request, RPC_TIMEOUT_MS);
+    /** {@code {'EXIT', {undef, _}}}: the function does not exist there. */
+    private static boolean isUndef(OtpErlangObject reason) {
+        return reason instanceof OtpErlangTuple t && t.arity() == 2 && Atoms.EXIT.equals(t.elementAt(0))
+                && t.elementAt(1) instanceof OtpErlangTuple u && u.arity() == 2
+                && Terms.atom("undef").equals(u.elementAt(0));
     }
 }

@@ -94,18 +94,13 @@ public final class Global {
 
     private OtpErlangObject call(String function, OtpErlangObject... args) {
         String via = server();
-        Proc current = Proc.current();
-        boolean temporary = current == null || !current.nodeName().equals(node.name());
-        Proc self = temporary ? node.mailbox() : current;
-        try {
-            return Rpc.call(self, via, "global", function, List.of(args), TIMEOUT_MS);
-        } catch (BadRpcException e) {
-            throw new GlobalException("global:" + function + " on " + via + " failed: " + e.reason());
-        } finally {
-            if (temporary) {
-                self.close();
+        return node.table().asCaller(self -> {
+            try {
+                return Rpc.call(self, via, "global", function, List.of(args), TIMEOUT_MS);
+            } catch (BadRpcException e) {
+                throw new GlobalException("global:" + function + " on " + via + " failed: " + e.reason());
             }
-        }
+        });
     }
 
     /**

@@ -195,6 +195,21 @@ public final class ProcessTable {
         }
     }
 
+    /**
+     * Runs {@code action} as the calling process ({@link Proc#current()}) when it is a
+     * live process of this node, else as a temporary mailbox closed afterwards: how
+     * code outside any process makes calls.
+     */
+    public <T> T asCaller(java.util.function.Function<Proc, T> action) {
+        Proc current = Proc.current();
+        if (current != null && current.table() == this && current.isAlive()) {
+            return action.apply(current);
+        }
+        try (Proc temporary = newMailbox()) {
+            return action.apply(temporary);
+        }
+    }
+
     /** The local process with this pid, or null when there is none (dead, or another node's). */
     public Proc lookup(OtpErlangPid pid) {
         return procs.get(pid);

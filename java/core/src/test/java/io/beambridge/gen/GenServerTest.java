@@ -7,6 +7,7 @@ import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.node.Node;
+import io.beambridge.node.TestNodes;
 import io.beambridge.process.ExitException;
 import io.beambridge.process.Proc;
 import io.beambridge.term.Atoms;
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static io.beambridge.gen.TestNodes.awaitDown;
-import static io.beambridge.gen.TestNodes.awaitExit;
-import static io.beambridge.gen.TestNodes.expect;
+import static io.beambridge.gen.Await.awaitDown;
+import static io.beambridge.gen.Await.awaitExit;
+import static io.beambridge.gen.Await.expect;
 import static io.beambridge.term.Terms.atom;
 import static io.beambridge.term.Terms.tuple;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -119,7 +120,7 @@ class GenServerTest {
         // the server stays responsive while the first caller waits
         assertEquals(new OtpErlangLong(0), call(pid, atom("get")));
         GenServer.cast(node, ServerRef.of(pid), tuple(atom("release"), atom("released")));
-        caller.join(TestNodes.WAIT);
+        caller.join(Await.WAIT);
         assertEquals(atom("released"), got.get());
     }
 

@@ -6,6 +6,7 @@ import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.node.Node;
+import io.beambridge.node.TestNodes;
 import io.beambridge.process.ExitException;
 import io.beambridge.process.Proc;
 import io.beambridge.term.Atoms;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static io.beambridge.gen.TestNodes.awaitDown;
-import static io.beambridge.gen.TestNodes.expect;
+import static io.beambridge.gen.Await.awaitDown;
+import static io.beambridge.gen.Await.expect;
 import static io.beambridge.term.Terms.atom;
 import static io.beambridge.term.Terms.tuple;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -26,9 +26,9 @@ class RpcTest {
 
     @BeforeAll
     static void start() throws Exception {
-        nodes = new TestNodes();
-        client = nodes.start("client");
-        server = nodes.start("server");
+        nodes = TestNodes.start();
+        client = nodes.node("client");
+        server = nodes.node("server");
         server.rpc()
                 .bind("Elixir.MyApp.Math", "add", 2, c -> new OtpErlangLong(
                         ((OtpErlangLong) c.arg(0)).longValue() + ((OtpErlangLong) c.arg(1)).longValue()))

@@ -11,9 +11,12 @@ import io.beambridge.gen.Gen;
 import io.beambridge.node.Node;
 import io.beambridge.process.ExitException;
 import io.beambridge.process.Proc;
+import io.beambridge.rpc.BadRpcException;
+import io.beambridge.rpc.Rpc;
 import io.beambridge.term.Terms;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Calls into a BEAM node through its {@code rex} server, as {@code rpc:call/5} does:
@@ -54,16 +57,17 @@ final class Rex {
         return result;
     }
 
-    /** As {@link #call}, without looking at the result. */
+    /** As {@link #call}, giving a {@code {badrpc, Reason}} from the function back as that term. */
     private static OtpErlangObject raw(Node client, String node, String module, String function,
                                        OtpErlangList args, Duration timeout, String what) {
-        OtpErlangTuple request = new OtpErlangTuple(new OtpErlangObject[] {
-                Terms.atom("call"), Terms.atom(module), Terms.atom(function), args, Terms.atom("user")});
         try (Proc self = client.mailbox()) {
-            return Gen.call(self, "rex", node, request, timeout.toMillis());
-        } catch (ExitException e) {
-            throw new RpcException(node, e.reason(), what + " on " + node + " got no answer: " + e.reason()
-                    + (Terms.atom("timeout").equals(e.reason()) ? " (after " + timeout.toMillis() + " ms)" : ""));
+            return Rpc.call(self, node, module, function, List.of(args.elements()), timeout.toMillis());
+        } catch (BadRpcException e) {
+            if (Terms.atom("timeout").equals(e.reason()) || Terms.atom("nodedown").equals(e.reason())) {
+                throw new RpcException(node, e.reason(), what + " on " + node + " got no answer: " + e.reason()
+                        + (Terms.atom("timeout").equals(e.reason()) ? " (after " + timeout.toMillis() + " ms)" : ""));
+            }
+            return new OtpErlangTuple(new OtpErlangObject[] {BADRPC, e.reason()});
         }
     }
 
