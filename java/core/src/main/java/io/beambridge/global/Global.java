@@ -35,11 +35,12 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Each operation is an rpc to a visible node and blocks until it
  * answers.
  */
-public final class Global {
+public final class Global implements io.beambridge.gen.ViaRegistry {
     private static final Logger log = LoggerFactory.getLogger(Global.class);
     private static final ConcurrentHashMap<Node, Global> INSTANCES = new ConcurrentHashMap<>();
     private static final long TIMEOUT_MS = 30_000;
     private static final OtpErlangAtom CONFLICT = new OtpErlangAtom("global_name_conflict");
+    private static final OtpErlangAtom MODULE = new OtpErlangAtom("global");
 
     /** How a name clash is resolved: global's own resolvers, or a function bound on this node. */
     public record Resolver(String module, String function) {
@@ -103,11 +104,22 @@ public final class Global {
         });
     }
 
+    @Override
+    public OtpErlangAtom module() {
+        return MODULE;
+    }
+
+    /** The GenServer name {@code {:global, name}}. */
+    public io.beambridge.gen.ServerRef name(Object name) {
+        return io.beambridge.gen.ServerRef.global(this, name);
+    }
+
     /**
      * Registers {@code pid} under {@code name} cluster-wide ({@code global:register_name/2}).
      *
      * @return false when the name is taken (or the pid already has a global name)
      */
+    @Override
     public boolean registerName(OtpErlangObject name, OtpErlangPid pid) {
         return registerName(name, pid, Resolver.RANDOM_EXIT);
     }
@@ -118,11 +130,13 @@ public final class Global {
     }
 
     /** Removes a global name ({@code global:unregister_name/1}). */
+    @Override
     public void unregisterName(OtpErlangObject name) {
         call("unregister_name", name);
     }
 
     /** The pid registered under {@code name} anywhere in the cluster, or null. */
+    @Override
     public OtpErlangPid whereisName(OtpErlangObject name) {
         return call("whereis_name", name) instanceof OtpErlangPid p ? p : null;
     }
@@ -134,18 +148,20 @@ public final class Global {
     }
 
     /**
-     * Sends {@code message} to the process registered under {@code name}, from
-     * {@code self}.
+     * Sends {@code message} to the process registered under {@code name} ({@code global:send/2}).
      *
-     * @throws GlobalException when the name is not registered
+     * @throws io.beambridge.process.ExitException {@code {badarg, {Name, Msg}}} when the name is not registered
      */
-    public OtpErlangPid send(Proc self, OtpErlangObject name, OtpErlangObject message) {
+    @Override
+    public void send(OtpErlangObject name, OtpErlangObject message) {
         OtpErlangPid pid = whereisName(name);
         if (pid == null) {
-            throw new GlobalException("no process is registered globally as " + name);
+            throw new io.beambridge.process.ExitException(Terms.tuple(Terms.atom("badarg"), Terms.tuple(name, message)));
         }
-        self.send(pid, message);
-        return pid;
+        node.table().asCaller(self -> {
+            self.send(pid, message);
+            return null;
+        });
     }
 
     // ------------------------------------------------------------------ resolving clashes

@@ -216,6 +216,15 @@ public final class Registry {
         return name;
     }
 
+    /**
+     * The GenServer name of {@code key} in this registry, {@code {:via,
+     * :beambridge_registry, {{Name, Node}, Key}}}, as Elixir callers write it.
+     */
+    public io.beambridge.gen.ServerRef name(Object key) {
+        return io.beambridge.gen.ServerRef.via(RegistryNames.of(node),
+                Terms.tuple(Terms.tuple(nameAtom, Terms.atom(node.name())), Terms.term(key)));
+    }
+
     /** The node the registry runs on. */
     public Node node() {
         return node;
