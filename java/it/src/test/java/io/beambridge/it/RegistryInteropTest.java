@@ -1,0 +1,187 @@
+package io.beambridge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.beambridge.node.Node;
+import io.beambridge.process.Proc;
+import io.beambridge.registry.Registry;
+import io.beambridge.term.Atoms;
+import io.beambridge.term.Terms;
+import io.beambridge.testkit.BeamCluster;
+import io.beambridge.testkit.BeamNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The Java registry used from real Elixir nodes through the {@code beambridge_registry} via module. */
+class RegistryInteropTest {
+    @RegisterExtension
+    static final BeamCluster cluster = BeamCluster.create();
+    static Node java;
+    static BeamNode ex;
+    static BeamNode other;
+    static int seq;
+    Registry registry;
+
+    @BeforeAll
+    static void start() {
+        String ebin = System.getProperty("beambridge.erlang.ebin");
+        java = cluster.javaNode("java");
+        ex = cluster.elixir("ex").codePath(ebin).start();
+        other = cluster.elixir("other").codePath(ebin).start();
+    }
+
+    @BeforeEach
+    void startRegistry() {
+        registry = Registry.start(java, "Elixir.MyApp.Registry" + ++seq, Registry.Keys.UNIQUE);
+    }
+
+    @AfterEach
+    void stopRegistry() {
+        registry.stop();
+    }
+
+    OtpErlangTuple reg() {
+        return Terms.tuple(Terms.atom(registry.name()), Terms.atom(java.name()));
+    }
+
+    static void within(Duration limit, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what + " within " + limit);
+            LockSupport.parkNanos(1_000_000); // poll the registry
+        }
+    }
+
+    @Test
+    void anElixirAgentWithAViaNameIsFoundFromJavaAndAnotherNodeAndGoesWhenKilled() {
+        OtpErlangTuple key = Terms.tuple(Terms.atom("counter"), 1);
+        OtpErlangPid agent = (OtpErlangPid) Elixir.eval(ex, """
+                {:ok, pid} = Agent.start(fn -> 41 end, name: {:via, :beambridge_registry, {reg, key}})
+                pid
+                """, "reg", reg(), "key", key);
+        assertEquals(agent, registry.whereis(key), "found from Java");
+        assertEquals(Terms.tuple(agent, Terms.integer(42)), Elixir.eval(other, """
+                name = {:via, :beambridge_registry, {reg, key}}
+                {GenServer.whereis(name), Agent.get(name, &(&1 + 1))}
+                """, "reg", reg(), "key", key), "found and called from a second Elixir node");
+        Elixir.eval(ex, "Process.exit(agent, :kill)", "agent", agent);
+        within(Duration.ofSeconds(1), () -> registry.whereis(key) == null, "gone after the kill");
+        assertEquals(Atoms.UNDEFINED, Elixir.eval(other,
+                ":beambridge_registry.whereis_name({reg, key})", "reg", reg(), "key", key));
+    }
+
+    @Test
+    void registrationsOfANodeGoWhenItDisconnects() {
+        BeamNode doomed = cluster.elixir("doomed").codePath(System.getProperty("beambridge.erlang.ebin")).start();
+        OtpErlangTuple key = Terms.tuple(Terms.atom("counter"), 2);
+        OtpErlangPid agent = (OtpErlangPid) Elixir.eval(doomed, """
+                {:ok, pid} = Agent.start(fn -> 0 end, name: {:via, :beambridge_registry, {reg, key}})
+                pid
+                """, "reg", reg(), "key", key);
+        assertEquals(agent, registry.whereis(key));
+        doomed.kill();
+        within(Duration.ofSeconds(5), () -> registry.whereis(key) == null, "gone when its node went");
+    }
+
+    @Test
+    void sixteenJavaAndSixteenErlangProcessesRaceForOneKeyAndOneWins() throws Exception {
+        OtpErlangTuple key = Terms.tuple(Terms.atom("race"), 1);
+        try (Proc results = java.mailbox()) {
+            OtpErlangObject racers = Elixir.eval(ex, """
+                    for _ <- 1..16 do
+                      spawn(fn ->
+                        receive do :go -> :ok end
+                        answer = :beambridge_registry.register_name({reg, key}, self())
+                        send(results, {:erlang, self(), answer})
+                        Process.sleep(:infinity)
+                      end)
+                    end
+                    """, "reg", reg(), "key", key, "results", results.self());
+            CountDownLatch go = new CountDownLatch(1);
+            List<Proc> javaRacers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                javaRacers.add(java.spawn(self -> {
+                    go.await();
+                    Registry.RegisterResult r = registry.register(key, self.self(), Atoms.NIL);
+                    self.send(results.self(), Terms.tuple(Terms.atom("java"), self.self(),
+                            r instanceof Registry.RegisterResult.Registered ? Atoms.YES : Atoms.NO));
+                    self.receive();
+                }));
+            }
+            for (OtpErlangObject pid : Terms.asList(racers)) {
+                results.send((OtpErlangPid) pid, Terms.atom("go"));
+            }
+            go.countDown();
+            Set<OtpErlangPid> winners = new HashSet<>();
+            int answers = 0;
+            for (; answers < 32; answers++) {
+                OtpErlangTuple a = (OtpErlangTuple) results.receive(Duration.ofSeconds(10));
+                assertNotNull(a, "answer " + answers);
+                if (Atoms.YES.equals(a.elementAt(2))) {
+                    winners.add((OtpErlangPid) a.elementAt(1));
+                }
+            }
+            assertEquals(1, winners.size(), "exactly one of 32 wins: " + winners);
+            assertEquals(winners.iterator().next(), registry.whereis(key));
+            javaRacers.forEach(Proc::close);
+        }
+    }
+
+    @Test
+    void dispatchOnADuplicateKeyReachesJavaAndErlangProcesses() {
+        Registry topics = Registry.start(java, "Elixir.MyApp.Topics" + seq, Registry.Keys.DUPLICATE);
+        try (Proc collector = java.mailbox()) {
+            OtpErlangTuple reg = Terms.tuple(Terms.atom(topics.name()), Terms.atom(java.name()));
+            List<Proc> javaMembers = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                Proc member = java.spawn(self -> self.send(collector.self(), Terms.tuple(Terms.atom("java"), self.receive())));
+                topics.register(Terms.atom("news"), member.self(), Atoms.NIL);
+                javaMembers.add(member);
+            }
+            Elixir.eval(ex, """
+                    for _ <- 1..3 do
+                      me = self()
+                      spawn(fn ->
+                        {:ok, _} = :beambridge_registry.register(reg, :news, self(), :elixir)
+                        send(me, :registered)
+                        receive do m -> send(collector, {:elixir, m}) end
+                      end)
+                      receive do :registered -> :ok end
+                    end
+                    :beambridge_registry.dispatch(reg, :news, :extra)
+                    """, "reg", reg, "collector", collector.self());
+            int fromJava = 0;
+            int fromElixir = 0;
+            for (int i = 0; i < 6; i++) {
+                OtpErlangTuple got = (OtpErlangTuple) collector.receive(Duration.ofSeconds(10));
+                assertNotNull(got, "delivery " + i);
+                assertEquals(Terms.atom("extra"), got.elementAt(1));
+                if (Terms.atom("java").equals(got.elementAt(0))) {
+                    fromJava++;
+                } else {
+                    fromElixir++;
+                }
+            }
+            assertEquals(3, fromJava);
+            assertEquals(3, fromElixir);
+        } finally {
+            topics.stop();
+        }
+    }
+}
