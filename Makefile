@@ -32,6 +32,8 @@ test: setup
 	@rebar3 compile
 	@rebar3 eunit
 	@$(MVN) install
+	@echo "== the end-to-end suite again, every node over TLS distribution"
+	@$(MVN) verify -pl java/it -Dbeambridge.testkit.tls=true
 
 run: build
 	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" ci/run-demo.sh

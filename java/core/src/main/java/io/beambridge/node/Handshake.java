@@ -12,9 +12,11 @@ import java.security.SecureRandom;
 
 /**
  * The distribution handshake, version 6 (the only one since OTP 25), in both
- * directions: name, status, challenge, challenge reply, challenge ack; packets with a
- * 2-byte length; digest {@code MD5(cookie ++ decimal(challenge))}, compared in
- * constant time. Each read times out after the socket's timeout (net_setuptime).
+ * directions: name, status, challenge, challenge reply, challenge ack; digest
+ * {@code MD5(cookie ++ decimal(challenge))}, compared in constant time. Packets have a
+ * 2-byte length over TCP and a 4-byte one over TLS (OTP's {@code inet_tls_dist} sets
+ * {@code {packet, 4}} from the start). Each read times out after the socket's timeout
+ * (net_setuptime).
  */
 final class Handshake {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -63,10 +65,9 @@ final class Handshake {
 
     static Peer accept(Socket socket, String ourName, int ourCreation, long ourFlags, String cookie,
                        Acceptor node) throws IOException {
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        Framed io = new Framed(socket);
 
-        byte[] nameMsg = readPacket(in);
+        byte[] nameMsg = io.read();
         if (nameMsg.length < 1 || nameMsg[0] != 'N') {
             throw new HandshakeException(nameMsg.length > 0 && nameMsg[0] == 'n'
                     ? "peer offers handshake version 5; only version 6 (OTP 23 and later) is spoken"
@@ -83,12 +84,12 @@ final class Handshake {
         checkFlags(peerName, peerFlags);
 
         Status status = node.statusFor(peerName);
-        writePacket(out, ("s" + status.wire).getBytes(StandardCharsets.ISO_8859_1));
+        io.write(("s" + status.wire).getBytes(StandardCharsets.ISO_8859_1));
         switch (status) {
             case NOK, NOT_ALLOWED -> throw new HandshakeException(
                     "connection attempt from " + peerName + " answered '" + status.wire + "'");
             case ALIVE -> {
-                byte[] answer = readPacket(in);
+                byte[] answer = io.read();
                 String a = new String(answer, StandardCharsets.ISO_8859_1);
                 if (!a.equals("strue")) {
                     throw new HandshakeException(peerName + " keeps its existing connection ("
@@ -109,9 +110,9 @@ final class Handshake {
         c.writeInt(ourCreation);
         c.writeShort(our.length);
         c.write(our);
-        writePacket(out, b.toByteArray());
+        io.write(b.toByteArray());
 
-        byte[] reply = readPacket(in);
+        byte[] reply = io.read();
         if (reply.length != 21 || reply[0] != 'r') {
             throw new HandshakeException("expected a challenge reply ('r', 21 bytes) from " + peerName
                     + ", got " + describe(reply));
@@ -126,7 +127,7 @@ final class Handshake {
         byte[] ack = new byte[17];
         ack[0] = 'a';
         System.arraycopy(digest(cookie, peerChallenge), 0, ack, 1, 16);
-        writePacket(out, ack);
+        io.write(ack);
         return new Peer(peerName, peerFlags, peerCreation);
     }
 
@@ -134,8 +135,7 @@ final class Handshake {
 
     static Peer initiate(Socket socket, String ourName, int ourCreation, long ourFlags, String cookie,
                          String peerName) throws IOException {
-        DataInputStream in = new DataInputStream(socket.getInputStream());
-        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        Framed io = new Framed(socket);
 
         byte[] our = ourName.getBytes(StandardCharsets.UTF_8);
         java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
@@ -145,20 +145,20 @@ final class Handshake {
         n.writeInt(ourCreation);
         n.writeShort(our.length);
         n.write(our);
-        writePacket(out, b.toByteArray());
+        io.write(b.toByteArray());
 
-        String status = new String(readPacket(in), StandardCharsets.ISO_8859_1);
+        String status = new String(io.read(), StandardCharsets.ISO_8859_1);
         switch (status) {
             case "sok", "sok_simultaneous" -> { }
             case "snok" -> throw new SimultaneousException(peerName + " is connecting to us at the same time");
             case "snot_allowed" -> throw new HandshakeException(peerName + " does not allow a connection from "
                     + ourName + " (status not_allowed)");
-            case "salive" -> writePacket(out, "strue".getBytes(StandardCharsets.ISO_8859_1));
+            case "salive" -> io.write("strue".getBytes(StandardCharsets.ISO_8859_1));
             default -> throw new HandshakeException("unexpected handshake status from " + peerName + ": "
                     + describe(status.getBytes(StandardCharsets.ISO_8859_1)));
         }
 
-        byte[] ch = readPacket(in);
+        byte[] ch = io.read();
         if (ch.length < 19 || ch[0] != 'N') {
             throw new HandshakeException("expected a challenge ('N') from " + peerName + ", got " + describe(ch));
         }
@@ -180,11 +180,11 @@ final class Handshake {
         reply[3] = (byte) (ourChallenge >>> 8);
         reply[4] = (byte) ourChallenge;
         System.arraycopy(digest(cookie, challenge), 0, reply, 5, 16);
-        writePacket(out, reply);
+        io.write(reply);
 
         byte[] ack;
         try {
-            ack = readPacket(in);
+            ack = io.read();
         } catch (EOFException e) {
             throw new HandshakeException("connection to " + peerName
                     + " refused: the peer closed it after our challenge reply (the cookies differ)");
@@ -231,17 +231,37 @@ final class Handshake {
         }
     }
 
-    static byte[] readPacket(DataInputStream in) throws IOException {
-        int len = in.readUnsignedShort();
-        byte[] b = new byte[len];
-        in.readFully(b);
-        return b;
-    }
+    /** The handshake's packets on one socket: 2-byte lengths over TCP, 4-byte over TLS. */
+    static final class Framed {
+        private final DataInputStream in;
+        private final DataOutputStream out;
+        private final boolean wide;
 
-    static void writePacket(DataOutputStream out, byte[] payload) throws IOException {
-        out.writeShort(payload.length);
-        out.write(payload);
-        out.flush();
+        Framed(Socket socket) throws IOException {
+            this.in = new DataInputStream(socket.getInputStream());
+            this.out = new DataOutputStream(socket.getOutputStream());
+            this.wide = socket instanceof javax.net.ssl.SSLSocket;
+        }
+
+        byte[] read() throws IOException {
+            int len = wide ? in.readInt() : in.readUnsignedShort();
+            if (len < 0 || len > 0xffff) {
+                throw new HandshakeException("handshake packet of " + Integer.toUnsignedString(len) + " bytes");
+            }
+            byte[] b = new byte[len];
+            in.readFully(b);
+            return b;
+        }
+
+        void write(byte[] payload) throws IOException {
+            if (wide) {
+                out.writeInt(payload.length);
+            } else {
+                out.writeShort(payload.length);
+            }
+            out.write(payload);
+            out.flush();
+        }
     }
 
     /** A short printable form of a packet for log lines. */

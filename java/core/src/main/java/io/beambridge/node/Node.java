@@ -90,7 +90,11 @@ public final class Node implements AutoCloseable, SignalRouter {
         NodeName nodeName = NodeName.parse(options.name(), options.longNames());
         String cookie = options.cookie() != null ? options.cookie() : Cookie.defaultCookie();
         ProcessHandle epmd = options.startEpmd() ? Epmd.ensureRunning(options.epmdPort()) : null;
-        ServerSocket server = new ServerSocket();
+        ServerSocket server = options.tls() == null ? new ServerSocket()
+                : options.tls().context().getServerSocketFactory().createServerSocket();
+        if (server instanceof javax.net.ssl.SSLServerSocket tlsServer) {
+            tlsServer.setNeedClientAuth(true);
+        }
         try {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(options.bindAddress(), options.port()), 128);
@@ -318,7 +322,7 @@ public final class Node implements AutoCloseable, SignalRouter {
         } catch (Handshake.SimultaneousException e) {
             log.debug("{}; waiting for its connection", e.getMessage());
             return await(mine, peer);
-        } catch (Handshake.HandshakeException e) {
+        } catch (Handshake.HandshakeException | javax.net.ssl.SSLException e) {
             log.warn("cannot connect to {}: {}", peer, e.getMessage());
             mine.done.complete(null);
             return null;
@@ -360,12 +364,20 @@ public final class Node implements AutoCloseable, SignalRouter {
         if (port < 0) {
             throw new IOException("no node " + nn.alive() + " registered with EPMD on " + nn.host());
         }
-        Socket s = new Socket();
+        Socket s = options.tls() == null ? new Socket() : options.tls().context().getSocketFactory().createSocket();
         try {
             int setup = (int) options.setupTime().toMillis();
             s.connect(new InetSocketAddress(nn.host(), port), setup);
             s.setSoTimeout(setup);
             s.setTcpNoDelay(true);
+            if (s instanceof javax.net.ssl.SSLSocket tlsSocket) {
+                if (options.tls().verifyHostname()) {
+                    javax.net.ssl.SSLParameters p = tlsSocket.getSSLParameters();
+                    p.setEndpointIdentificationAlgorithm("HTTPS");
+                    tlsSocket.setSSLParameters(p);
+                }
+                tlsSocket.startHandshake();
+            }
             Handshake.Peer hp = Handshake.initiate(s, name, creation(), DistFlags.ADVERTISED, cookie, peer);
             return install(s, hp);
         } catch (IOException | RuntimeException e) {
@@ -449,6 +461,15 @@ public final class Node implements AutoCloseable, SignalRouter {
         try {
             s.setSoTimeout((int) options.setupTime().toMillis());
             s.setTcpNoDelay(true);
+            if (s instanceof javax.net.ssl.SSLSocket tlsSocket) {
+                try {
+                    tlsSocket.startHandshake(); // a peer without a certificate we trust stops here
+                } catch (IOException e) {
+                    log.warn("TLS handshake from {} failed: {}", s.getRemoteSocketAddress(), e.getMessage());
+                    closeQuietly(s);
+                    return;
+                }
+            }
             Handshake.Peer hp = Handshake.accept(s, name, creation(), DistFlags.ADVERTISED, cookie, new Handshake.Acceptor() {
                 @Override
                 public Handshake.Status statusFor(String peer) {

@@ -23,10 +23,24 @@ import java.util.Set;
  * @param maxMessageSize the largest packet accepted; a bigger one drops its connection
  * @param busyLimit     queued bytes on one connection beyond which senders wait
  * @param allowedPeers  node names allowed to connect either way; empty for any
+ * @param tls           TLS for every connection, as {@code erl -proto_dist inet_tls}; null for plain TCP
+ *                      (EPMD is plain TCP either way)
  */
 public record NodeOptions(String name, boolean longNames, String cookie, int port, InetAddress bindAddress,
                           int epmdPort, boolean startEpmd, Duration tickTime, Duration setupTime,
-                          long maxMessageSize, long busyLimit, Set<String> allowedPeers) {
+                          long maxMessageSize, long busyLimit, Set<String> allowedPeers, Tls tls) {
+
+    /**
+     * TLS distribution: the context holding this node's certificate and the CA it trusts.
+     * Both directions verify the peer's certificate (mutual TLS, as
+     * {@code verify_peer} with {@code fail_if_no_peer_cert} on the BEAM side); an
+     * outgoing connection also checks the peer certificate's name against its host.
+     */
+    public record Tls(javax.net.ssl.SSLContext context, boolean verifyHostname) {
+        public Tls {
+            Objects.requireNonNull(context, "context");
+        }
+    }
 
     public NodeOptions {
         Objects.requireNonNull(name, "name");
@@ -49,7 +63,7 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
         return "NodeOptions[name=" + name + ", longNames=" + longNames + ", cookie=" + (cookie == null ? "default" : "<redacted>")
                 + ", port=" + port + ", bindAddress=" + bindAddress + ", epmdPort=" + epmdPort + ", startEpmd=" + startEpmd
                 + ", tickTime=" + tickTime + ", setupTime=" + setupTime + ", maxMessageSize=" + maxMessageSize
-                + ", busyLimit=" + busyLimit + ", allowedPeers=" + allowedPeers + "]";
+                + ", busyLimit=" + busyLimit + ", allowedPeers=" + allowedPeers + ", tls=" + (tls != null) + "]";
     }
 
     /** True when {@code peer} may connect or be connected to. */
@@ -71,6 +85,7 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
         private long maxMessageSize = 256L << 20;
         private long busyLimit = 8L << 20;
         private Set<String> allowedPeers = Set.of();
+        private Tls tls;
 
         private Builder(String name) {
             this.name = name;
@@ -88,10 +103,11 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
         public Builder maxMessageSize(long v) { this.maxMessageSize = v; return this; }
         public Builder busyLimit(long v) { this.busyLimit = v; return this; }
         public Builder allowedPeers(Set<String> v) { this.allowedPeers = v; return this; }
+        public Builder tls(Tls v) { this.tls = v; return this; }
 
         public NodeOptions build() {
             return new NodeOptions(name, longNames, cookie, port, bindAddress, epmdPort, startEpmd, tickTime,
-                    setupTime, maxMessageSize, busyLimit, allowedPeers);
+                    setupTime, maxMessageSize, busyLimit, allowedPeers, tls);
         }
     }
 }

@@ -111,14 +111,13 @@ class HostileInputTest {
     void wrongChallengeReplyIsRefused() throws Exception {
         try (Socket s = new Socket("localhost", target.port())) {
             s.setSoTimeout(5000);
-            DataOutputStream out = new DataOutputStream(s.getOutputStream());
-            Handshake.writePacket(out, nameMessage("liar@localhost"));
-            java.io.DataInputStream in = new java.io.DataInputStream(s.getInputStream());
-            assertEquals("sok", new String(Handshake.readPacket(in), StandardCharsets.ISO_8859_1));
-            Handshake.readPacket(in); // the challenge
+            Handshake.Framed io = new Handshake.Framed(s);
+            io.write(nameMessage("liar@localhost"));
+            assertEquals("sok", new String(io.read(), StandardCharsets.ISO_8859_1));
+            io.read(); // the challenge
             byte[] reply = new byte[21];
             reply[0] = 'r';
-            Handshake.writePacket(out, reply); // an all-zero digest
+            io.write(reply); // an all-zero digest
             assertEquals(-1, s.getInputStream().read());
         }
         targetStillServes();

@@ -12,6 +12,7 @@ import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.gen.Gen;
 import io.beambridge.node.Node;
+import io.beambridge.node.NodeOptions;
 import io.beambridge.process.Proc;
 import io.beambridge.process.Reactor;
 import io.beambridge.term.Atoms;
@@ -202,5 +203,16 @@ class ConnectionsTest {
         elixirCallsJava();
         assertEquals(Terms.atom("pong"), Elixir.eval(cluster.elixir("late").start(), "Node.ping(j)",
                 "j", Terms.atom(java.name())));
+    }
+
+    @Test
+    void longNamesWorkBothWays() {
+        BeamNode longErl = cluster.erl("longerl").longNames().start();
+        String name = "longjava_" + cluster.suffix() + "@127.0.0.1";
+        Node longJava = cluster.javaNode("longjava", b -> NodeOptions.builder(name).longNames(true)
+                .cookie(cluster.cookie()).epmdPort(cluster.epmdPort()).startEpmd(false));
+        assertEquals(name, longJava.name());
+        assertTrue(longJava.ping(longErl.name()), longErl.name());
+        assertEquals(Terms.atom("pong"), longErl.eval("net_adm:ping('" + name + "')"));
     }
 }

@@ -88,6 +88,12 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
      */
     public static final String PREFIX_PROPERTY = "beambridge.testkit.prefix";
 
+    /**
+     * The system property that makes every cluster built afterwards speak TLS
+     * distribution ({@code -Dbeambridge.testkit.tls=true}): see {@link Builder#tls(boolean)}.
+     */
+    public static final String TLS_PROPERTY = "beambridge.testkit.tls";
+
     private final String cookie;
     private final List<String> prefix;
     private final String epmdProgram;
@@ -97,6 +103,7 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
 
     // guarded by this
     private Session session;
+    private final boolean tls;
     private final Scope root = new Scope("cluster");
     private final Deque<Scope> classes = new ArrayDeque<>();
     private final Map<String, Scope> tests = new LinkedHashMap<>();
@@ -109,10 +116,12 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         final List<Path> crashDumps = new ArrayList<>(); // where nodes would write one
         final Map<String, Node> clients = new HashMap<>(); // by cookie and name kind
         final Map<String, BeamNode> running = new HashMap<>(); // by name
+        final TestCertificates certificates; // null without TLS
 
-        Session(PrivateEpmd epmd, String suffix) {
+        Session(PrivateEpmd epmd, String suffix, TestCertificates certificates) {
             this.epmd = epmd;
             this.suffix = suffix;
+            this.certificates = certificates;
         }
     }
 
@@ -135,6 +144,7 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         this.startTimeout = b.startTimeout;
         this.stopTimeout = b.stopTimeout;
         this.callTimeout = b.callTimeout;
+        this.tls = b.tls;
     }
 
     /** A cluster with every default: a random cookie, 30 s to start a node, 10 s to stop one, 30 s per call. */
@@ -190,7 +200,8 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         }
         Session s = session();
         NodeOptions.Builder b = NodeOptions.builder(name + "_" + s.suffix + "@localhost")
-                .cookie(cookie).epmdPort(s.epmd.port()).startEpmd(false);
+                .cookie(cookie).epmdPort(s.epmd.port()).startEpmd(false)
+                .tls(s.certificates == null ? null : s.certificates.nodeTls());
         Node node;
         try {
             node = Node.start(options.apply(b).build());
@@ -237,6 +248,9 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         String name = b.alias() + "_" + s.suffix + "@" + host;
         String nodeCookie = b.cookieOr(cookie);
         List<String> nodePrefix = b.prefixOr(prefix);
+        if (s.certificates != null) {
+            b.erlFlags(s.certificates.erlFlags().toArray(String[]::new));
+        }
         List<String> command = b.command(nodePrefix, name, nodeCookie);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("ERL_EPMD_PORT", Integer.toString(s.epmd.port()));
@@ -290,7 +304,8 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
             String name = "testkit_" + s.suffix + "_" + s.clients.size() + (longNames ? "@127.0.0.1" : "@localhost");
             try {
                 c = Node.start(NodeOptions.builder(name).longNames(longNames).cookie(nodeCookie)
-                        .epmdPort(s.epmd.port()).startEpmd(false).build());
+                        .epmdPort(s.epmd.port()).startEpmd(false)
+                        .tls(s.certificates == null ? null : s.certificates.nodeTls()).build());
             } catch (IOException e) {
                 throw new UncheckedIOException("the test kit's node " + name + " did not start", e);
             }
@@ -304,9 +319,13 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
     private synchronized Session session() {
         if (session == null) {
             try {
-                session = new Session(PrivateEpmd.start(epmdProgram, Duration.ofSeconds(10)), randomText(6));
+                String suffix = randomText(6);
+                TestCertificates certs = tls ? TestCertificates.create(
+                        Files.createTempDirectory("beambridge-testkit-tls-" + suffix)) : null;
+                session = new Session(PrivateEpmd.start(epmdProgram, Duration.ofSeconds(10)), suffix, certs);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot start the cluster's epmd (" + epmdProgram + ")", e);
+                throw new UncheckedIOException("cannot start the cluster's epmd (" + epmdProgram + ") or make its"
+                        + " certificates", e);
             }
             log.debug("cluster started: epmd port {} (pid {}), suffix {}", session.epmd.port(), session.epmd.pid(),
                     session.suffix);
@@ -475,10 +494,26 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
             c.close();
         }
         s.epmd.close();
+        if (s.certificates != null) {
+            deleteTree(s.certificates.directory());
+        }
         List<Path> dumps = s.crashDumps.stream().filter(Files::exists).toList();
         if (!dumps.isEmpty()) {
             log.warn("nodes of the cluster left crash dumps: {}", dumps);
         }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            log.warn("cannot delete {}: {}", dir, e.getMessage());
+        }
+    }
+
+    /** The cluster's certificates when it speaks TLS distribution, else null; made on first use. */
+    public TestCertificates certificates() {
+        return session().certificates;
     }
 
     private static String randomText(int n) {
@@ -506,8 +541,20 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         private Duration startTimeout = Duration.ofSeconds(30);
         private Duration stopTimeout = Duration.ofSeconds(10);
         private Duration callTimeout = Duration.ofSeconds(30);
+        private boolean tls = Boolean.getBoolean(TLS_PROPERTY);
 
         private Builder() {}
+
+        /**
+         * Every node of the cluster — BEAM nodes ({@code -proto_dist inet_tls}), the kit's
+         * and {@link #javaNode Java nodes} — speaks TLS distribution with
+         * {@link TestCertificates} made for the cluster; default: the system property
+         * {@value #TLS_PROPERTY}.
+         */
+        public Builder tls(boolean on) {
+            this.tls = on;
+            return this;
+        }
 
         private static List<String> defaultPrefix() {
             String p = System.getProperty(PREFIX_PROPERTY, "").strip();
