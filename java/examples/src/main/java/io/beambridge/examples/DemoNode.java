@@ -28,13 +28,16 @@ public final class DemoNode {
             node.close();
             stopped.countDown();
         }));
+        String host = node.name().substring(node.name().indexOf('@') + 1);
         System.out.println();
-        System.out.println("beambridge demo node " + node.name() + " is up. Connect from another terminal:");
+        System.out.println("beambridge demo node " + node.name() + " is up. In another terminal, from this directory:");
         System.out.println();
-        String host = name.substring(name.indexOf('@') + 1);
-        System.out.println("  iex --sname iex@" + host + (cookie == null ? "" : " --cookie \"$COOKIE\"")
-                + "   # with COOKIE set to the cookie given to make run");
+        System.out.println("  iex --sname iex@" + host + " -pa _build/default/lib/beambridge/ebin"
+                + (cookie == null ? "" : " --cookie \"$COOKIE\"   # COOKIE: the cookie given to make run"));
         System.out.println("  iex(iex@" + host + ")1> Node.connect(:\"" + node.name() + "\")");
+        System.out.println("  iex(iex@" + host + ")2> {:ok, pid} = :rpc.call(:\"" + node.name()
+                + "\", MyApp.HelloServer, :start_link, [123])");
+        System.out.println("  iex(iex@" + host + ")3> GenServer.call(pid, :hello)");
         System.out.println();
         System.out.println("Stop with Ctrl-C.");
         stopped.await();
