@@ -407,14 +407,9 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
                 }
                 case "restart_child" -> {
                     Child c = st.byId(arg);
-                    if (c == null) {
-                        return Result.reply(notFound(), st);
-                    }
-                    if (c.restarting) {
-                        return Result.reply(error(RESTARTING), st);
-                    }
-                    if (c.pid != null) {
-                        return Result.reply(error(Terms.atom("running")), st);
+                    OtpErlangObject refused = notStopped(c);
+                    if (refused != null) {
+                        return Result.reply(refused, st);
                     }
                     StartResult r = startChild(self, c.spec);
                     if (r instanceof StartResult.Ok ok) {
@@ -428,14 +423,9 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
                 }
                 case "delete_child" -> {
                     Child c = st.byId(arg);
-                    if (c == null) {
-                        return Result.reply(notFound(), st);
-                    }
-                    if (c.restarting) {
-                        return Result.reply(error(RESTARTING), st);
-                    }
-                    if (c.pid != null) {
-                        return Result.reply(error(Terms.atom("running")), st);
+                    OtpErlangObject refused = notStopped(c);
+                    if (refused != null) {
+                        return Result.reply(refused, st);
                     }
                     st.children.remove(c);
                     return Result.reply(Atoms.OK, st);
@@ -490,6 +480,20 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
         }
         Proc p = self.table().lookup(pid);
         return p != null && p.isAlive();
+    }
+
+    /**
+     * What {@code restart_child} and {@code delete_child} answer for a child that is
+     * unknown, restarting or running; null for a stopped child they may act on.
+     */
+    private static OtpErlangObject notStopped(Child c) {
+        if (c == null) {
+            return notFound();
+        }
+        if (c.restarting) {
+            return error(RESTARTING);
+        }
+        return c.pid != null ? error(Terms.atom("running")) : null;
     }
 
     private static OtpErlangObject notFound() {

@@ -44,6 +44,19 @@ public final class Epmd {
 
     private Epmd() {}
 
+    /** A socket connected to EPMD at {@code address}, with the request timeout set. */
+    private static Socket open(InetSocketAddress address) throws IOException {
+        Socket s = new Socket();
+        try {
+            s.connect(address, TIMEOUT_MS);
+            s.setSoTimeout(TIMEOUT_MS);
+            return s;
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+    }
+
     /** A node's registration; closing it removes the name from EPMD. */
     public record Registration(Socket socket, int creation) implements Closeable {
         @Override
@@ -60,10 +73,8 @@ public final class Epmd {
      * @throws IOException when EPMD cannot be reached or refuses the name (taken)
      */
     public static Registration register(int epmdPort, String alive, int port) throws IOException {
-        Socket s = new Socket();
+        Socket s = open(new InetSocketAddress(InetAddress.getLoopbackAddress(), epmdPort));
         try {
-            s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), epmdPort), TIMEOUT_MS);
-            s.setSoTimeout(TIMEOUT_MS);
             byte[] name = alive.getBytes(StandardCharsets.UTF_8);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeShort(13 + name.length);
@@ -104,9 +115,7 @@ public final class Epmd {
      * @throws IOException when EPMD on {@code host} cannot be reached
      */
     public static int lookup(String host, int epmdPort, String alive) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, epmdPort), TIMEOUT_MS);
-            s.setSoTimeout(TIMEOUT_MS);
+        try (Socket s = open(new InetSocketAddress(host, epmdPort))) {
             byte[] name = alive.getBytes(StandardCharsets.UTF_8);
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeShort(1 + name.length);
@@ -136,9 +145,7 @@ public final class Epmd {
 
     /** The names registered with EPMD on {@code host}, as its {@code NAMES} answer lists them. */
     public static List<String> names(String host, int epmdPort) throws IOException {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, epmdPort), TIMEOUT_MS);
-            s.setSoTimeout(TIMEOUT_MS);
+        try (Socket s = open(new InetSocketAddress(host, epmdPort))) {
             DataOutputStream out = new DataOutputStream(s.getOutputStream());
             out.writeShort(1);
             out.writeByte(110); // NAMES_REQ
