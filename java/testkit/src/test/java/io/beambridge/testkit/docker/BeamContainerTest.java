@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.ericsson.otp.erlang.OtpErlangBinary;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
 import com.ericsson.otp.erlang.OtpErlangPid;
@@ -22,11 +23,16 @@ import io.beambridge.term.Terms;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import io.beambridge.testkit.RpcException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Nodes in Docker containers in a kit cluster. Needs Docker: tagged {@code docker},
@@ -92,8 +98,14 @@ class BeamContainerTest {
     }
 
     @Test
-    void aContainerNodeAndAHostNodeShareTheClustersEpmdAndCookie() {
-        BeamContainer inside = BeamContainer.erl(cluster, "inside").image(docker.image()).start();
+    void aContainerNodeAndAHostNodeShareTheClustersEpmdAndCookie(@TempDir Path code) throws IOException {
+        Files.writeString(code.resolve("marker.txt"), "copied in");
+        BeamContainer inside = BeamContainer.erl(cluster, "inside").image(docker.image()).codePath(code).start();
+        String dir = BeamContainer.CODE_DIR + "/0";
+        assertEquals(Terms.tuple(Atoms.OK, new OtpErlangBinary("copied in".getBytes(StandardCharsets.UTF_8))),
+                inside.rpc("file", "read_file", new OtpErlangString(dir + "/marker.txt")), "the directory is copied in");
+        assertEquals(Terms.atom("true"), inside.eval("lists:member(\"" + dir + "\", code:get_path())"),
+                "and on the code path");
         BeamNode outside = cluster.erl("outside").start();
         assertEquals(Terms.atom("pong"), inside.eval("net_adm:ping('" + outside.name() + "')"));
         assertEquals(Terms.atom("pong"), outside.eval("net_adm:ping('" + inside.name() + "')"));
