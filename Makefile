@@ -14,7 +14,7 @@ COOKIE      ?=
 help:
 	@echo "make run          start the demo Java node (NODE=name@host COOKIE=secret)"
 	@echo "make test         run the Java, Erlang and end-to-end tests"
-	@echo "make test-compat  run the end-to-end tests against OTP 25 and OTP 27"
+	@echo "make test-compat  make test, then the end-to-end tests against OTP 27 and the Docker tests"
 	@echo "make bench        measure against BEAM and raw JInterface"
 
 setup:
@@ -34,6 +34,11 @@ test: setup
 	@$(MVN) install
 	@echo "== the end-to-end suite again, every node over TLS distribution"
 	@$(MVN) verify -pl java/it -Dbeambridge.testkit.tls=true
+
+# make test (OTP 25, the host's), then the end-to-end suite against OTP 27 / Elixir 1.18
+# in a cached debootstrap root, then the test kit's Docker tests (ci/test-compat.sh).
+test-compat: test
+	@JAVA_HOME=$(JDK) JINTERFACE=$(JINTERFACE) ci/test-compat.sh
 
 run: build
 	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" ci/run-demo.sh

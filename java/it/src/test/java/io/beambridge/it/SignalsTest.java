@@ -133,11 +133,13 @@ class SignalsTest {
         try (Proc watcher = java.mailbox()) {
             OtpErlangPid e = (OtpErlangPid) Elixir.eval(ex, spawnExiter);
             Proc linked = java.spawn(self -> {
+                self.receive(); // go: only once the watcher monitors it, or it may be dead already (noproc)
                 self.link(e);
                 self.send(e, Terms.tuple(Terms.atom("bye"), 4));
                 self.receive();
             });
             OtpErlangRef ref = watcher.monitor(linked.self());
+            watcher.send(linked.self(), Terms.atom("go"));
             OtpErlangTuple down = (OtpErlangTuple) watcher.receive(WAIT);
             assertEquals(ref, down.elementAt(1));
             assertEquals(Terms.tuple(Terms.atom("bye"), 4), down.elementAt(4), "the Java process died of the link");

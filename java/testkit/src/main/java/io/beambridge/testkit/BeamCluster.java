@@ -61,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * without JUnit is cleaned up by {@link #close()}. BEAM nodes are ended by the pids the
  * kit started and their descendants, never by name; a JVM shutdown hook kills what is
  * still running if the JVM exits first. After {@link #close()} the cluster can be used
- * again: it starts a new EPMD with a new suffix.
+ * again: it starts a new EPMD with a new suffix. Anything else a test starts can be
+ * handed to {@link #closeAtEnd} to be closed at the same moment, before the nodes.
  *
  * <h2>Failing tests</h2>
  * When a test fails, the output of each BEAM node it could see is printed to
@@ -130,6 +131,7 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         final String id;
         final List<BeamNode> beamNodes = new ArrayList<>();
         final List<Node> javaNodes = new ArrayList<>();
+        final List<AutoCloseable> resources = new ArrayList<>();
         final Map<BeamNode, Long> outputMarks = new HashMap<>(); // outer nodes: output position at test start
 
         Scope(String id) {
@@ -212,6 +214,48 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
             scope().javaNodes.add(node);
         }
         return node;
+    }
+
+    /**
+     * The full name a node called {@code alias} has in this cluster:
+     * {@code alias_<suffix>@localhost}, as the kit names the nodes it starts. Give it to
+     * a node started in another way (a container, a script) so that it cannot collide
+     * with a concurrent run's.
+     *
+     * @throws IllegalArgumentException when {@code alias} is not letters, digits, _ and -
+     */
+    public String nodeName(String alias) {
+        if (alias == null || !alias.matches("[A-Za-z0-9_\\-]{1,200}")) {
+            throw new IllegalArgumentException("a node name is letters, digits, _ and -: '" + alias + "'");
+        }
+        return alias + "_" + session().suffix + "@localhost";
+    }
+
+    /**
+     * Calls into the node {@code nodeName} from the kit's hidden Java node with the
+     * cluster's cookie and call timeout: for a BEAM node that joined the cluster's EPMD
+     * in another way than through this kit's builders (a container, a script). Nothing
+     * is called yet; a long name (a host with a dot) is called from the kit's long-name node.
+     */
+    public NodeCalls calls(String nodeName) {
+        String host = nodeName.substring(nodeName.indexOf('@') + 1);
+        return new NodeCalls(client(session(), cookie, host.contains(".")), nodeName, callTimeout);
+    }
+
+    /**
+     * Closes {@code resource} when the test or class running now ends, as it kills a node
+     * started now (or at {@link #close()}), before the Java and BEAM nodes of the same
+     * test or class: for what a test starts besides nodes, such as a container. A
+     * resource that fails to close is logged.
+     *
+     * @return {@code resource}
+     */
+    public <T extends AutoCloseable> T closeAtEnd(T resource) {
+        java.util.Objects.requireNonNull(resource);
+        synchronized (this) {
+            scope().resources.add(resource);
+        }
+        return resource;
     }
 
     /** The BEAM nodes of this cluster that are running. */
@@ -438,15 +482,28 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         return Stream.concat(classes.stream(), Stream.of(root)).toList();
     }
 
-    /** Closes the Java nodes, then kills the BEAM nodes of {@code s}, newest first. */
+    /** Closes the resources and the Java nodes, then kills the BEAM nodes of {@code s}, newest first. */
     private void cleanUp(Scope s) {
+        List<AutoCloseable> resources;
         List<Node> javaNodes;
         List<BeamNode> beamNodes;
         synchronized (this) {
+            resources = new ArrayList<>(s.resources);
             javaNodes = new ArrayList<>(s.javaNodes);
             beamNodes = new ArrayList<>(s.beamNodes);
+            s.resources.clear();
             s.javaNodes.clear();
             s.beamNodes.clear();
+        }
+        for (AutoCloseable r : resources.reversed()) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                log.warn("closing {}: {}", r, e.toString());
+            }
         }
         for (Node n : javaNodes.reversed()) {
             try {

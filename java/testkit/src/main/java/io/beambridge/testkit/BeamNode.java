@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@link BeamCluster} started, and the kit's handle on it: calls over distribution,
  * its captured output, and its end.
  *
- * <p>Calls ({@link #rpc}, {@link #eval}, {@link #evalElixir}) go through the node's
+ * <p>Calls ({@link #rpc}, {@link #eval}, {@link #evalElixir}; see {@link NodeCalls}) go through the node's
  * {@code rex} server from a hidden Java node of the kit, with the node's {@code user}
  * process as group leader, so what the code prints appears in {@link #output()}. They
  * block until the answer or the call timeout and throw {@link RpcException} with the
@@ -41,6 +41,7 @@ public final class BeamNode {
     private final Node client;
     private final Duration callTimeout;
     private final Duration stopTimeout;
+    private final NodeCalls calls;
     private volatile long beamPid = -1;
 
     BeamNode(NodeKind kind, String name, String cookie, OsProcess process, Node client, Duration callTimeout,
@@ -52,6 +53,7 @@ public final class BeamNode {
         this.client = client;
         this.callTimeout = callTimeout;
         this.stopTimeout = stopTimeout;
+        this.calls = new NodeCalls(client, name, callTimeout);
     }
 
     // ------------------------------------------------------------------ identity
@@ -115,12 +117,12 @@ public final class BeamNode {
      * @throws RpcException when it raises ({@code {badrpc, Reason}}) or the node does not answer
      */
     public OtpErlangObject rpc(String module, String function, Object... args) {
-        return rpc(callTimeout, module, function, args);
+        return calls.rpc(module, function, args);
     }
 
     /** As {@link #rpc(String, String, Object...)} with its own timeout. */
     public OtpErlangObject rpc(Duration timeout, String module, String function, Object... args) {
-        return Rex.call(client, name, module, function, Terms.list(args), timeout);
+        return calls.rpc(timeout, module, function, args);
     }
 
     /**
@@ -132,7 +134,7 @@ public final class BeamNode {
      * @throws RpcException when the code does not scan or parse, raises, or the node does not answer
      */
     public OtpErlangObject eval(String erlangExpressions) {
-        return Rex.eval(client, name, erlangExpressions, callTimeout);
+        return calls.eval(erlangExpressions);
     }
 
     /**
@@ -144,7 +146,12 @@ public final class BeamNode {
      *     Elixir exception's message), Elixir is not loaded there, or the node does not answer
      */
     public OtpErlangObject evalElixir(String code) {
-        return Rex.evalElixir(client, name, code, callTimeout);
+        return calls.evalElixir(code);
+    }
+
+    /** The node's calls ({@link #rpc}, {@link #eval}, {@link #evalElixir}) as an object of their own. */
+    public NodeCalls calls() {
+        return calls;
     }
 
     // ------------------------------------------------------------------ output and input

@@ -23,10 +23,14 @@
  *       arguments, environment, hidden, prefix command, timeouts.</li>
  *   <li>{@link io.beambridge.testkit.BeamNode}: a running node: {@code rpc},
  *       {@code eval}, {@code evalElixir}, output, stdin, {@code stop}, {@code kill}.</li>
+ *   <li>{@link io.beambridge.testkit.NodeCalls}: rpc and eval on one node, also one the kit
+ *       did not start ({@link io.beambridge.testkit.BeamCluster#calls}).</li>
  *   <li>{@link io.beambridge.testkit.NodeKind}: erl, elixir or iex.</li>
  *   <li>{@link io.beambridge.testkit.RpcException}, {@link io.beambridge.testkit.NodeStartException}:
  *       what fails, with the Erlang term or the node's output.</li>
  *   <li>{@link io.beambridge.testkit.OsProcesses}: "still running" as the kit judges it.</li>
+ *   <li>{@code io.beambridge.testkit.docker.BeamContainer}: an erl or elixir node in a
+ *       Docker container that joins a cluster (needs the optional Testcontainers dependency).</li>
  * </ul>
  *
  * <h2>iex</h2>
