@@ -13,7 +13,6 @@ import io.beambridge.rpc.RpcCall;
 import io.beambridge.term.Atoms;
 import io.beambridge.term.Terms;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Global implements io.beambridge.gen.ViaRegistry {
     private static final Logger log = LoggerFactory.getLogger(Global.class);
-    private static final ConcurrentHashMap<Node, Global> INSTANCES = new ConcurrentHashMap<>();
     private static final long TIMEOUT_MS = 30_000;
     private static final OtpErlangAtom CONFLICT = new OtpErlangAtom("global_name_conflict");
     private static final OtpErlangAtom MODULE = new OtpErlangAtom("global");
@@ -66,7 +64,7 @@ public final class Global implements io.beambridge.gen.ViaRegistry {
 
     /** The global service of {@code node}, made on first use. */
     public static Global of(Node node) {
-        return INSTANCES.computeIfAbsent(node, Global::new);
+        return node.service(Global.class, Global::new);
     }
 
     /** Uses {@code visibleNode}'s global name server (connecting on first use); null: any connected visible node. */

@@ -61,6 +61,7 @@ public final class Node implements AutoCloseable, SignalRouter {
     private volatile boolean closed;
     private final io.beambridge.rpc.RpcServer rpc;
     private volatile ProcessHandle startedEpmd;
+    private final ConcurrentHashMap<Class<?>, Object> services = new ConcurrentHashMap<>();
 
     /** A connection being set up: the initiator's attempt, or a wait for the peer's. */
     private static final class Pending {
@@ -167,6 +168,15 @@ public final class Node implements AutoCloseable, SignalRouter {
      */
     public ProcessHandle startedEpmd() {
         return startedEpmd;
+    }
+
+    /**
+     * This node's one instance of {@code type}, made by {@code factory} on first use:
+     * where the registry, global and rpc layers keep per-node state, which ends with the
+     * node. Thread-safe; {@code factory} must not ask for another service.
+     */
+    public <T> T service(Class<T> type, java.util.function.Function<Node, T> factory) {
+        return type.cast(services.computeIfAbsent(type, t -> factory.apply(this)));
     }
 
     /** The options the node started with. */

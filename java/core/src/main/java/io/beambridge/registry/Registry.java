@@ -60,7 +60,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Registry {
     private static final Logger log = LoggerFactory.getLogger(Registry.class);
-    private static final ConcurrentHashMap<String, Registry> RUNNING = new ConcurrentHashMap<>();
     private static final OtpErlangAtom REGISTER = new OtpErlangAtom("register");
     private static final OtpErlangAtom UNREGISTER = new OtpErlangAtom("unregister");
     private static final OtpErlangAtom ALREADY_REGISTERED = new OtpErlangAtom("already_registered");
@@ -178,7 +177,7 @@ public final class Registry {
             r.stopProcesses();
             throw e;
         }
-        RUNNING.put(key(node.name(), name), r);
+        running(node).put(name, r);
         return r;
     }
 
@@ -187,18 +186,21 @@ public final class Registry {
         return start(node, name, Options.of(keys));
     }
 
-    /** The running registry named {@code name} on the local node {@code nodeName}, or null. */
-    public static Registry find(String nodeName, String name) {
-        return RUNNING.get(key(nodeName, name));
+    /** The running registry named {@code name} on {@code node}, or null. */
+    public static Registry find(Node node, String name) {
+        return running(node).get(name);
     }
 
-    private static String key(String nodeName, String name) {
-        return name + "@@" + nodeName;
+    /** The registries running on one node, by name: a node service, gone with the node. */
+    private static final class Running extends ConcurrentHashMap<String, Registry> {}
+
+    private static Running running(Node node) {
+        return node.service(Running.class, n -> new Running());
     }
 
     /** Stops the registry: its processes end, every registration goes. */
     public void stop() {
-        RUNNING.remove(key(node.name(), name), this);
+        running(node).remove(name, this);
         stopProcesses();
         table.clear();
         count.set(0);

@@ -10,7 +10,6 @@ import io.beambridge.node.Node;
 import io.beambridge.process.ExitException;
 import io.beambridge.term.Atoms;
 import io.beambridge.term.Terms;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The via contract over beambridge registries, as seen from one node: the Java twin of
@@ -25,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RegistryNames implements ViaRegistry {
     private static final OtpErlangAtom MODULE = new OtpErlangAtom("beambridge_registry");
-    private static final ConcurrentHashMap<Node, RegistryNames> INSTANCES = new ConcurrentHashMap<>();
     private static final long TIMEOUT_MS = 5000;
 
     private final Node node;
@@ -36,7 +34,7 @@ public final class RegistryNames implements ViaRegistry {
 
     /** The view from {@code node}. */
     public static RegistryNames of(Node node) {
-        return INSTANCES.computeIfAbsent(node, RegistryNames::new);
+        return node.service(RegistryNames.class, RegistryNames::new);
     }
 
     @Override
@@ -57,7 +55,7 @@ public final class RegistryNames implements ViaRegistry {
     }
 
     private Registry local(Parts p) {
-        return p.node().equals(node.name()) ? Registry.find(p.node(), p.registry()) : null;
+        return p.node().equals(node.name()) ? Registry.find(node, p.registry()) : null;
     }
 
     private OtpErlangObject remote(Parts p, OtpErlangObject request) {

@@ -251,4 +251,23 @@ class RegistryTest {
         unique.register(key(12), pid, Atoms.NIL);
         await(() -> unique.whereis(key(12)) == null && unique.count() == 0, "noproc removes it");
     }
+
+    @Test
+    void aRestartedNodeDoesNotSeeTheRegistriesOfItsPredecessor() throws Exception {
+        String name = "again" + seq + "@localhost";
+        io.beambridge.node.NodeOptions options = io.beambridge.node.NodeOptions.builder(name).cookie("sesame")
+                .epmdPort(nodes.epmdPort()).startEpmd(false).build();
+        OtpErlangTuple viaName = Terms.tuple(Terms.tuple(Terms.atom("Elixir.Gone"), Terms.atom(name)), key(13));
+        try (Node first = Node.start(options)) {
+            Registry gone = Registry.start(first, "Elixir.Gone", Registry.Keys.UNIQUE);
+            try (Proc p = first.mailbox()) {
+                gone.register(key(13), p.self(), Atoms.NIL);
+                assertEquals(p.self(), RegistryNames.of(first).whereisName(viaName));
+            }
+        }
+        try (Node second = Node.start(options)) {
+            assertNull(Registry.find(second, "Elixir.Gone"), "registries end with their node");
+            assertNull(RegistryNames.of(second).whereisName(viaName));
+        }
+    }
 }

@@ -93,7 +93,7 @@ public final class SeedModules {
     }
 
     private static Registry registry(Node node) {
-        return Registry.find(node.name(), REGISTRY);
+        return Registry.find(node, REGISTRY);
     }
 
     private static OtpErlangObject startRegistry(Node node) {
