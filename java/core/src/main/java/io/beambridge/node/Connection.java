@@ -37,6 +37,7 @@ final class Connection {
     final int peerCreation;
     final boolean peerPublished;
     private final Socket socket;
+    private final Socket raw; // the TCP socket under socket (the same one without TLS)
     private final long tickNanos;
     private final long timeoutNanos;
     private final long busyLimit;
@@ -56,9 +57,10 @@ final class Connection {
     private final Thread reader;
     private final Thread writer;
 
-    Connection(Node node, Socket socket, Handshake.Peer peer, NodeOptions options) {
+    Connection(Node node, Socket socket, Socket raw, Handshake.Peer peer, NodeOptions options) {
         this.node = node;
         this.socket = socket;
+        this.raw = raw;
         this.peer = peer.name();
         this.flags = DistFlags.ADVERTISED & peer.flags();
         this.peerPublished = (peer.flags() & DistFlags.PUBLISHED) != 0;
@@ -137,7 +139,10 @@ final class Connection {
         long lastWrite = System.nanoTime();
         boolean dirty = false;
         long frames = 0;
-        try (OutputStream out = new BufferedOutputStream(socketOut, 1 << 16)) {
+        // Not closed when done: closing a TLS socket's stream sends close_notify, which a
+        // BEAM peer answers through its TLS sender; the socket is closed by close(String).
+        OutputStream out = new BufferedOutputStream(socketOut, 1 << 16);
+        try {
             while (true) {
                 OtpOutputStream f = queue.poll();
                 if (f != null) {
@@ -180,10 +185,7 @@ final class Connection {
                 close("write failed: " + e.getMessage());
             }
         } finally {
-            signalDrained();
-            if (closing) {
-                close("closed by this node");
-            }
+            signalDrained(); // a graceful close (closing) is finished by closeGracefully
         }
     }
 
@@ -322,7 +324,7 @@ final class Connection {
             closed = true;
         }
         try {
-            socket.close();
+            raw.close(); // TCP at once: no TLS close_notify exchange, as when a BEAM node goes
         } catch (IOException ignored) {
             // closing anyway
         }
@@ -332,12 +334,26 @@ final class Connection {
         node.connectionClosed(this, why);
     }
 
-    /** Writes what is queued, then closes; waits up to {@code timeoutMillis} for the writer. */
+    /**
+     * Writes what is queued, then closes as a halting BEAM node does: a TCP FIN (no TLS
+     * {@code close_notify}), reading until the peer closes too (at most 1 s), then the
+     * socket. Waits up to {@code timeoutMillis} for the writer. A {@code close_notify},
+     * or a reset while the peer still sends, can leave an OTP TLS peer waiting 5 s with
+     * the connection half down (its TLS sender's "death row"), failing calls by timeout.
+     */
     void closeGracefully(long timeoutMillis) {
         closing = true;
         LockSupport.unpark(writer);
         try {
             writer.join(timeoutMillis);
+            if (!closed) {
+                try {
+                    raw.shutdownOutput(); // FIN, then read until the peer closes too
+                    reader.join(Math.min(timeoutMillis, 1000));
+                } catch (IOException e) {
+                    log.debug("no orderly shutdown to {}: {}", peer, e.toString());
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

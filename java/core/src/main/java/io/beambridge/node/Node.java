@@ -91,11 +91,7 @@ public final class Node implements AutoCloseable, SignalRouter {
         NodeName nodeName = NodeName.parse(options.name(), options.longNames());
         String cookie = options.cookie() != null ? options.cookie() : Cookie.defaultCookie();
         ProcessHandle epmd = options.startEpmd() ? Epmd.ensureRunning(options.epmdPort()) : null;
-        ServerSocket server = options.tls() == null ? new ServerSocket()
-                : options.tls().context().getServerSocketFactory().createServerSocket();
-        if (server instanceof javax.net.ssl.SSLServerSocket tlsServer) {
-            tlsServer.setNeedClientAuth(true);
-        }
+        ServerSocket server = new ServerSocket(); // TLS, when on, is layered on each accepted socket
         try {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(options.bindAddress(), options.port()), 128);
@@ -374,31 +370,36 @@ public final class Node implements AutoCloseable, SignalRouter {
         if (port < 0) {
             throw new IOException("no node " + nn.alive() + " registered with EPMD on " + nn.host());
         }
-        Socket s = options.tls() == null ? new Socket() : options.tls().context().getSocketFactory().createSocket();
+        Socket raw = new Socket();
         try {
             int setup = (int) options.setupTime().toMillis();
-            s.connect(new InetSocketAddress(nn.host(), port), setup);
-            s.setSoTimeout(setup);
-            s.setTcpNoDelay(true);
-            if (s instanceof javax.net.ssl.SSLSocket tlsSocket) {
+            raw.connect(new InetSocketAddress(nn.host(), port), setup);
+            raw.setSoTimeout(setup);
+            raw.setTcpNoDelay(true);
+            Socket s = raw;
+            if (options.tls() != null) {
+                javax.net.ssl.SSLSocket tlsSocket = (javax.net.ssl.SSLSocket) options.tls().context().getSocketFactory()
+                        .createSocket(raw, nn.host(), port, true);
                 if (options.tls().verifyHostname()) {
                     javax.net.ssl.SSLParameters p = tlsSocket.getSSLParameters();
                     p.setEndpointIdentificationAlgorithm("HTTPS");
                     tlsSocket.setSSLParameters(p);
                 }
                 tlsSocket.startHandshake();
+                s = tlsSocket;
             }
             Handshake.Peer hp = Handshake.initiate(s, name, creation(), DistFlags.ADVERTISED, cookie, peer);
-            return install(s, hp);
+            return install(s, raw, hp);
         } catch (IOException | RuntimeException e) {
-            s.close();
+            raw.close();
             throw e;
         }
     }
 
-    private Connection install(Socket s, Handshake.Peer hp) throws IOException {
+    /** Starts a connection on {@code s} (TLS or plain), layered on the TCP socket {@code raw}. */
+    private Connection install(Socket s, Socket raw, Handshake.Peer hp) throws IOException {
         s.setSoTimeout(0);
-        Connection c = new Connection(this, s, hp, options);
+        Connection c = new Connection(this, s, raw, hp, options);
         Connection old = connections.put(hp.name(), c);
         if (old != null) {
             old.close("replaced by a new connection");
@@ -467,16 +468,22 @@ public final class Node implements AutoCloseable, SignalRouter {
         }
     }
 
-    private void acceptOne(Socket s) {
+    private void acceptOne(Socket raw) {
+        Socket s = raw;
         try {
-            s.setSoTimeout((int) options.setupTime().toMillis());
-            s.setTcpNoDelay(true);
-            if (s instanceof javax.net.ssl.SSLSocket tlsSocket) {
+            raw.setSoTimeout((int) options.setupTime().toMillis());
+            raw.setTcpNoDelay(true);
+            if (options.tls() != null) {
+                javax.net.ssl.SSLSocket tlsSocket = (javax.net.ssl.SSLSocket) options.tls().context().getSocketFactory()
+                        .createSocket(raw, null, true);
+                tlsSocket.setUseClientMode(false);
+                tlsSocket.setNeedClientAuth(true);
+                s = tlsSocket;
                 try {
                     tlsSocket.startHandshake(); // a peer without a certificate we trust stops here
                 } catch (IOException e) {
-                    log.warn("TLS handshake from {} failed: {}", s.getRemoteSocketAddress(), e.getMessage());
-                    closeQuietly(s);
+                    log.warn("TLS handshake from {} failed: {}", raw.getRemoteSocketAddress(), e.getMessage());
+                    closeQuietly(raw);
                     return;
                 }
             }
@@ -504,7 +511,7 @@ public final class Node implements AutoCloseable, SignalRouter {
                     }
                 }
             });
-            install(s, hp);
+            install(s, raw, hp);
         } catch (java.io.EOFException e) {
             log.warn("handshake from {} failed: connection closed early", s.getRemoteSocketAddress());
             closeQuietly(s);
@@ -534,9 +541,8 @@ public final class Node implements AutoCloseable, SignalRouter {
     }
 
     /**
-     * Stops the node: flushes and closes every connection (peers see
-     * {@code noconnection}), ends every process with reason {@code shutdown}, leaves
-     * EPMD.
+     * Stops the node: leaves EPMD, then flushes and closes every connection (peers see
+     * {@code noconnection}), ends every process with reason {@code shutdown}.
      */
     @Override
     public void close() {
@@ -544,6 +550,11 @@ public final class Node implements AutoCloseable, SignalRouter {
             return;
         }
         closed = true;
+        try {
+            registration.close(); // first, as when a BEAM node halts: no new connection finds this one
+        } catch (IOException ignored) {
+            // EPMD drops the name when the socket goes
+        }
         try {
             server.close();
         } catch (IOException ignored) {
@@ -553,11 +564,6 @@ public final class Node implements AutoCloseable, SignalRouter {
             c.closeGracefully(options.setupTime().toMillis());
         }
         table.terminateAll(Atoms.SHUTDOWN);
-        try {
-            registration.close();
-        } catch (IOException ignored) {
-            // EPMD drops the name when the socket goes
-        }
         log.info("node {} stopped", name);
     }
 }

@@ -210,7 +210,8 @@ class ConnectionsTest {
         BeamNode longErl = cluster.erl("longerl").longNames().start();
         String name = "longjava_" + cluster.suffix() + "@127.0.0.1";
         Node longJava = cluster.javaNode("longjava", b -> NodeOptions.builder(name).longNames(true)
-                .cookie(cluster.cookie()).epmdPort(cluster.epmdPort()).startEpmd(false));
+                .cookie(cluster.cookie()).epmdPort(cluster.epmdPort()).startEpmd(false)
+                .tls(cluster.certificates() == null ? null : cluster.certificates().nodeTls()));
         assertEquals(name, longJava.name());
         assertTrue(longJava.ping(longErl.name()), longErl.name());
         assertEquals(Terms.atom("pong"), longErl.eval("net_adm:ping('" + name + "')"));

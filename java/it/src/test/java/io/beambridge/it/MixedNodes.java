@@ -113,7 +113,7 @@ final class MixedNodes {
               def start(tag, server, report) do
                 deadline = System.monotonic_time(:millisecond) + 60_000
                 spawn(fn -> loop(%{tag: tag, server: server, report: report, deadline: deadline,
-                                   phase: :starting, calls: 0, failures: 0, reasons: [], oks: []}) end)
+                                   phase: :starting, calls: 0, failures: 0, reasons: [], oks: [], took: 0}) end)
               end
 
               defp loop(%{calls: c} = s) when c >= 20_000, do: send(s.report, {s.tag, :gave_up, {:too_many_calls, s.phase}})
@@ -122,6 +122,7 @@ final class MixedNodes {
                 if System.monotonic_time(:millisecond) > s.deadline do
                   send(s.report, {s.tag, :gave_up, {:deadline, s.phase, s.calls}})
                 else
+                  t0 = System.monotonic_time(:millisecond)
                   result =
                     try do
                       {:ok, GenServer.call(s.server, {:echo, s.calls}, 2000)}
@@ -129,7 +130,7 @@ final class MixedNodes {
                       :exit, {reason, {GenServer, :call, _}} -> {:exit, reason}
                       kind, other -> {:exit, {kind, other}}
                     end
-                  step(%{s | calls: s.calls + 1}, result)
+                  step(%{s | calls: s.calls + 1, took: System.monotonic_time(:millisecond) - t0}, result)
                 end
               end
 
@@ -137,7 +138,7 @@ final class MixedNodes {
               defp step(%{phase: :starting} = s, {:exit, r}), do: send(s.report, {s.tag, :gave_up, {:failed_first, r}})
               defp step(%{phase: :up} = s, {:ok, _}), do: again(s)
               defp step(%{phase: :up} = s, {:exit, r}) do
-                send(s.report, {s.tag, :failed, r})
+                send(s.report, {s.tag, :failed, r, s.took, System.system_time(:millisecond)})
                 again(%{s | phase: :gap, failures: 1, reasons: [r]})
               end
               defp step(%{phase: :gap} = s, {:exit, r}),

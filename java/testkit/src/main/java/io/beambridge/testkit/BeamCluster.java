@@ -292,10 +292,8 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         String name = b.alias() + "_" + s.suffix + "@" + host;
         String nodeCookie = b.cookieOr(cookie);
         List<String> nodePrefix = b.prefixOr(prefix);
-        if (s.certificates != null) {
-            b.erlFlags(s.certificates.erlFlags().toArray(String[]::new));
-        }
-        List<String> command = b.command(nodePrefix, name, nodeCookie);
+        List<String> command = b.command(nodePrefix, name, nodeCookie,
+                s.certificates == null ? List.of() : s.certificates.erlFlags());
         Map<String, String> env = new LinkedHashMap<>();
         env.put("ERL_EPMD_PORT", Integer.toString(s.epmd.port()));
         Path crashDump = Path.of(System.getProperty("java.io.tmpdir"),

@@ -280,6 +280,13 @@ public final class BeamNodeBuilder {
 
     /** The command line for a node named {@code name} with {@code cookie}, behind {@code prefix}. */
     List<String> command(List<String> prefix, String name, String cookie) {
+        return command(prefix, name, cookie, List.of());
+    }
+
+    /** As {@link #command(List, String, String)}, with the cluster's {@code clusterFlags} before this node's erl flags. */
+    List<String> command(List<String> prefix, String name, String cookie, List<String> clusterFlags) {
+        List<String> erlFlags = new ArrayList<>(clusterFlags);
+        erlFlags.addAll(this.erlFlags);
         boolean lng = isLongNames();
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(executable != null ? executable : kind.program());
