@@ -204,6 +204,31 @@ class HostileInputTest {
         }
     }
 
+    /**
+     * net_kernel and rex trap exits, as on BEAM: a peer that links to them and then
+     * goes away (or sends a trappable exit signal) does not take ping and rpc down.
+     */
+    @Test
+    void linksToTheNodesServicesDoNotKillThemWhenThePeerGoes() throws Exception {
+        OtpErlangPid netKernel = target.whereis("net_kernel");
+        OtpErlangPid rex = target.whereis("rex");
+        try (RawPeer peer = RawPeer.connect(target, "linker", "sesame")) {
+            OtpErlangPid mine = new OtpErlangPid(peer.name(), 5, 0, 1);
+            OutputStream out = peer.socket().getOutputStream();
+            out.write(packet(concat(new byte[] {'p'}, term(tuple(1, mine, netKernel)))));
+            out.write(packet(concat(new byte[] {'p'}, term(tuple(1, mine, rex)))));
+            out.flush();
+            JavaNodesTest.awaitLinked(target.table().lookup(netKernel), mine);
+            JavaNodesTest.awaitLinked(target.table().lookup(rex), mine);
+            out.write(packet(concat(new byte[] {'p'}, term(tuple(8, mine, rex, new OtpErlangAtom("go_away"))))));
+            out.flush();
+        } // the peer goes: the links fire noconnection
+        Thread.sleep(200);
+        assertEquals(netKernel, target.whereis("net_kernel"), "net_kernel lives on");
+        assertEquals(rex, target.whereis("rex"), "rex lives on");
+        targetStillServes();
+    }
+
     static OtpErlangTuple tuple(int tag, OtpErlangObject... rest) {
         OtpErlangObject[] e = new OtpErlangObject[rest.length + 1];
         e[0] = new OtpErlangLong(tag);
