@@ -171,7 +171,8 @@ class PeerKillTest {
 
         // the connection's threads end; nothing is remembered for the dead node
         assertFalse(java.nodes().contains(vname));
-        awaitTrue(() -> ourThreads().equals(threadsBefore), "the node's threads are those of before");
+        awaitTrue(() -> ourThreads().equals(threadsBefore), () -> "the node's threads are those of before: "
+                + threadsBefore + " -> " + ourThreads());
         awaitTrue(() -> otherThreads().equals(othersBefore), "no other thread either (JDK pools aside): "
                 + othersBefore + " -> " + otherThreads());
         assertEquals(0, java.table().processesInterestedIn(vname), "nothing kept for " + vname);
@@ -197,7 +198,8 @@ class PeerKillTest {
         w.eval(SERVICES);
         GenServer.call(java, ServerRef.remote("echo", w.name()), Atoms.OK);
         w.kill();
-        awaitTrue(() -> !java.nodes().contains(w.name()), "warm-up node gone");
+        awaitTrue(() -> ourThreads().stream().noneMatch(n -> n.endsWith(w.name())),
+                "the connections to the warm-up node (this node's, the kit's) are gone");
     }
 
     static List<String> ourThreads() {
