@@ -58,9 +58,32 @@ final class Exits {
         return new OtpErlangTuple(new OtpErlangObject[] {e, new OtpErlangList()});
     }
 
-    /** How Elixir shows a process in messages: {@code :name} when registered, else the pid. */
+    /**
+     * How Elixir shows a process in messages ({@code inspect} of its registered name, or
+     * of the pid): {@code MyApp.Server}, {@code :name}, {@code :"odd name"}, else the pid
+     * (with its node, as {@link TermFormat#pid} writes it).
+     */
     static String inspect(Proc self) {
         String name = self.registeredName();
-        return name != null ? ":" + name : TermFormat.pid(self.self());
+        return name != null ? inspectAtom(name) : TermFormat.pid(self.self());
+    }
+
+    private static final java.util.regex.Pattern ALIAS =
+            java.util.regex.Pattern.compile("Elixir(\\.[A-Z][A-Za-z0-9_]*)+");
+    private static final java.util.regex.Pattern IDENTIFIER =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_@]*[?!]?");
+
+    /** An atom as Elixir's {@code inspect} writes it. */
+    static String inspectAtom(String atom) {
+        if (atom.equals("nil") || atom.equals("true") || atom.equals("false")) {
+            return atom;
+        }
+        if (ALIAS.matcher(atom).matches()) {
+            return atom.substring("Elixir.".length());
+        }
+        if (IDENTIFIER.matcher(atom).matches()) {
+            return ":" + atom;
+        }
+        return ":\"" + atom.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 }

@@ -232,6 +232,7 @@ final class Connection {
                         continue;
                     }
                     s = ControlMessages.decode(m.control(), m.payload(), node.name());
+                    ControlMessages.checkSender(s, peer);
                 } catch (Packets.MalformedPacketException | ControlMessages.MalformedException e) {
                     why = e.getMessage();
                     log.warn("dropping connection to {}: {}", peer, why);

@@ -141,6 +141,29 @@ final class ControlMessages {
         };
     }
 
+    /**
+     * Refuses, as erts does ("Invalid distribution message"), a link, unlink, exit or
+     * monitor signal whose sender is not a process of the connection's peer: a peer
+     * speaks only for its own processes. Without this a peer could link or monitor in
+     * the name of any node's processes, and those links and monitors would outlive its
+     * connection.
+     */
+    static void checkSender(Signal s, String peer) throws MalformedException {
+        OtpErlangPid from = switch (s) {
+            case Signal.Link l -> l.from();
+            case Signal.Unlink u -> u.from();
+            case Signal.UnlinkAck a -> a.from();
+            case Signal.Exit e -> e.from();
+            case Signal.Monitor m -> m.watcher();
+            case Signal.Demonitor d -> d.watcher();
+            default -> null;
+        };
+        if (from != null && !from.node().equals(peer)) {
+            throw new MalformedException("invalid distribution message: " + s.getClass().getSimpleName()
+                    + " from " + from + ", a process of " + from.node() + ", not of " + peer);
+        }
+    }
+
     private static void arity(OtpErlangTuple t, int n) throws MalformedException {
         if (t.arity() != n) {
             throw new MalformedException("control message " + t.elementAt(0) + " has arity " + t.arity()

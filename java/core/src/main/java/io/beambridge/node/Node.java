@@ -121,6 +121,7 @@ public final class Node implements AutoCloseable, SignalRouter {
 
     private void startServices() {
         Proc netKernel = table.spawn((Reactor) this::netKernel, null);
+        netKernel.trapExit(true); // as BEAM's: a linked peer process that goes does not take it down
         netKernel.register("net_kernel");
         rpc.start();
     }

@@ -59,7 +59,7 @@ final class Packets {
     static final class Reader {
         private final long maxMessageSize;
         private final Map<Long, Assembly> assemblies = new HashMap<>();
-        private long assembling; // bytes held in unfinished assemblies
+        private long assembling; // bytes allocated for unfinished assemblies (their capacity, not their fill)
 
         private static final class Assembly {
             byte[] data;
@@ -112,12 +112,15 @@ final class Packets {
                     }
                     Assembly a = new Assembly();
                     int chunk = len - start;
-                    long guess = Math.min(maxMessageSize, (long) chunk * fragment);
-                    a.data = new byte[(int) Math.max(chunk, Math.min(guess, 64L << 20))];
+                    // the fragment count is the peer's word: a guess from it is reserved before it is allocated
+                    long guess = fragment >= maxMessageSize ? maxMessageSize
+                            : Math.min(maxMessageSize, (long) chunk * fragment);
+                    int capacity = (int) Math.max(chunk, Math.min(guess, 64L << 20));
+                    reserve(capacity);
+                    a.data = new byte[capacity];
                     System.arraycopy(p, start, a.data, 0, chunk);
                     a.length = chunk;
                     a.nextFragment = fragment - 1;
-                    account(chunk);
                     assemblies.put(seq, a);
                     return null;
                 }
@@ -134,9 +137,13 @@ final class Packets {
                                 + " out of order; expected " + a.nextFragment);
                     }
                     int chunk = len - 18;
-                    account(chunk);
                     if (a.length + chunk > a.data.length) {
-                        long want = Math.max((long) a.length + chunk, Math.min(maxMessageSize, 2L * a.data.length));
+                        long need = (long) a.length + chunk;
+                        long want = Math.max(need, Math.min(maxMessageSize, 2L * a.data.length));
+                        if (assembling + want - a.data.length > maxMessageSize) {
+                            want = need; // no room to double: grow to exactly what is needed
+                        }
+                        reserve(want - a.data.length);
                         a.data = java.util.Arrays.copyOf(a.data, (int) want);
                     }
                     System.arraycopy(p, 18, a.data, a.length, chunk);
@@ -146,19 +153,23 @@ final class Packets {
                         return null;
                     }
                     assemblies.remove(seq);
-                    assembling -= a.length;
+                    assembling -= a.data.length;
                     return decode(a.data, 0, a.length);
                 }
                 default -> throw new MalformedPacketException("unknown distribution header kind " + kind);
             }
         }
 
-        private void account(int chunk) throws MalformedPacketException {
-            assembling += chunk;
-            if (assembling > maxMessageSize) {
+        /**
+         * Counts {@code bytes} more of assembly buffers against the connection's limit:
+         * all unfinished fragmented messages together hold at most maxMessageSize bytes.
+         */
+        private void reserve(long bytes) throws MalformedPacketException {
+            if (assembling + bytes > maxMessageSize) {
                 throw new MalformedPacketException("fragmented messages exceed the maximum message size of "
                         + maxMessageSize + " bytes");
             }
+            assembling += bytes;
         }
 
         /** Skips NumberOfAtomCacheRefs, which must be 0: the atom cache is never negotiated. */

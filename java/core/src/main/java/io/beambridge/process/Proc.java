@@ -52,6 +52,7 @@ public final class Proc implements AutoCloseable {
     private Map<OtpErlangRef, Watcher> watchers; // monitors on me: ref -> watcher
     private Set<OtpErlangRef> aliases;
     private String registeredName;
+    private Set<String> notedNodes; // the other nodes the table notes this process under (see ProcessTable.noteRemote)
 
     private volatile boolean trapExit;
     volatile Thread owner;
@@ -565,6 +566,9 @@ public final class Proc implements AutoCloseable {
             if (exitReason != null) {
                 return;
             }
+            if (notedNodes != null) {
+                notedNodes.remove(node);
+            }
             forEachLink(p -> {
                 if (p.node().equals(node)) {
                     linked.add(p);
@@ -589,6 +593,50 @@ public final class Proc implements AutoCloseable {
         }
     }
 
+    /**
+     * Records that the table notes this process under {@code node}, so that it is
+     * forgotten there when the process ends, whatever links and monitors it has then.
+     * False when the process has ended (the table must not note it).
+     */
+    synchronized boolean noteNode(String node) {
+        if (exitReason != null) {
+            return false;
+        }
+        if (notedNodes == null) {
+            notedNodes = new HashSet<>(2);
+        }
+        notedNodes.add(node);
+        return true;
+    }
+
+    /** The table no longer notes this process under {@code node}. */
+    synchronized void unnoteNode(String node) {
+        if (notedNodes != null) {
+            notedNodes.remove(node);
+        }
+    }
+
+    /** True while this process has a link or a monitor (either way) with a process of {@code node}. */
+    synchronized boolean involves(String node) {
+        boolean[] found = {false};
+        forEachLink(p -> found[0] |= p.node().equals(node));
+        if (!found[0] && watching != null) {
+            for (OtpErlangObject item : watching.values()) {
+                if (nodeOf(item).equals(node)) {
+                    return true;
+                }
+            }
+        }
+        if (!found[0] && watchers != null) {
+            for (Watcher w : watchers.values()) {
+                if (w.pid().node().equals(node)) {
+                    return true;
+                }
+            }
+        }
+        return found[0];
+    }
+
     private static String nodeOf(OtpErlangObject item) {
         return item instanceof OtpErlangPid p ? p.node()
                 : ((OtpErlangAtom) ((OtpErlangTuple) item).elementAt(1)).atomValue();
@@ -605,6 +653,7 @@ public final class Proc implements AutoCloseable {
         Map<OtpErlangRef, OtpErlangObject> watchingNow;
         Set<OtpErlangRef> aliasesNow;
         String name;
+        Set<String> remoteNodes;
         synchronized (this) {
             if (exitReason != null) {
                 return false;
@@ -615,46 +664,36 @@ public final class Proc implements AutoCloseable {
             watchingNow = watching;
             aliasesNow = aliases;
             name = registeredName;
+            remoteNodes = notedNodes;
             links = null;
             watchers = null;
             watching = null;
             aliases = null;
             registeredName = null;
+            notedNodes = null;
         }
         mailbox.close();
         table.removed(this, name, aliasesNow);
-        Set<String> remoteNodes = new HashSet<>();
-        String here = pid.node();
         if (linksNow != null) {
             Iterable<OtpErlangPid> ls = linksNow instanceof OtpErlangPid one ? List.of(one)
                     : castSet(linksNow);
             for (OtpErlangPid other : ls) {
                 table.sendIfConnected(new Signal.Exit(pid, other, reason, true));
-                if (!other.node().equals(here)) {
-                    remoteNodes.add(other.node());
-                }
             }
         }
         if (watchersNow != null) {
-            watchersNow.forEach((ref, w) -> {
-                table.sendIfConnected(new Signal.MonitorDown(
-                        w.byName() != null ? w.byName() : pid, w.pid(), ref, reason));
-                if (!w.pid().node().equals(here)) {
-                    remoteNodes.add(w.pid().node());
-                }
-            });
+            watchersNow.forEach((ref, w) -> table.sendIfConnected(new Signal.MonitorDown(
+                    w.byName() != null ? w.byName() : pid, w.pid(), ref, reason)));
         }
         if (watchingNow != null) {
             watchingNow.forEach((ref, item) -> {
-                String node = nodeOf(item);
-                if (!node.equals(here)) {
-                    remoteNodes.add(node);
-                }
                 OtpErlangObject target = item instanceof OtpErlangTuple t ? t.elementAt(0) : item;
-                table.sendIfConnected(new Signal.Demonitor(pid, target, node, ref));
+                table.sendIfConnected(new Signal.Demonitor(pid, target, nodeOf(item), ref));
             });
         }
-        table.forgetRemote(remoteNodes, this);
+        if (remoteNodes != null) {
+            table.forgetRemote(remoteNodes, this);
+        }
         Thread t = owner;
         if (t != null && t != Thread.currentThread()) {
             t.interrupt();

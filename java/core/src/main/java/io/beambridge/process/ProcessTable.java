@@ -256,19 +256,67 @@ public final class ProcessTable {
         }
     }
 
+    /**
+     * Notes that {@code p} has a link or monitor with a process of {@code node}, so that
+     * it hears {@code noconnection} when the connection goes. The process remembers the
+     * node too and is forgotten here when it ends; a node's entry goes with its last
+     * process, or when it disconnects.
+     */
     void noteRemote(String node, Proc p) {
-        if (!node.equals(nodeName)) {
-            remoteInterest.computeIfAbsent(node, n -> ConcurrentHashMap.newKeySet()).add(p);
+        if (node.equals(nodeName) || !p.noteNode(node)) {
+            return;
+        }
+        remoteInterest.compute(node, (n, s) -> {
+            Set<Proc> set = s != null ? s : ConcurrentHashMap.newKeySet();
+            set.add(p);
+            return set;
+        });
+        if (!p.isAlive()) { // it ended meanwhile, perhaps before the entry above was made
+            forgetRemote(Set.of(node), p);
         }
     }
 
     void forgetRemote(Set<String> nodes, Proc p) {
         for (String n : nodes) {
-            Set<Proc> s = remoteInterest.get(n);
-            if (s != null) {
+            remoteInterest.computeIfPresent(n, (k, s) -> {
+                s.remove(p);
+                return s.isEmpty() ? null : s;
+            });
+        }
+    }
+
+    /**
+     * A link or monitor of {@code pid} with {@code node} failed at once (no connection
+     * could be made): unless the process has another link or monitor with that node,
+     * it no longer needs to hear of the node going down, and a node name nobody
+     * watches is not kept.
+     */
+    private void forgetIfUnused(String node, OtpErlangPid pid) {
+        Proc p = procs.get(pid);
+        if (p == null) {
+            return;
+        }
+        remoteInterest.computeIfPresent(node, (k, s) -> {
+            if (!p.involves(node)) {
+                p.unnoteNode(node);
                 s.remove(p);
             }
-        }
+            return s.isEmpty() ? null : s;
+        });
+    }
+
+    /**
+     * The other nodes some local process has (or recently had) a link or monitor with:
+     * the nodes whose disconnection this table must act on.
+     */
+    public Set<String> remoteNodesOfInterest() {
+        return Set.copyOf(remoteInterest.keySet());
+    }
+
+    /** How many local processes are noted as having a link or monitor with {@code node}. */
+    public int processesInterestedIn(String node) {
+        Set<Proc> s = remoteInterest.get(node);
+        return s == null ? 0 : s.size();
     }
 
     /** Handles SPAWN_REQUEST signals; without a service they are refused with {@code notsup}. */
@@ -298,9 +346,14 @@ public final class ProcessTable {
 
     private void undeliverable(Signal s) {
         switch (s) {
-            case Signal.Link l -> deliver(new Signal.Exit(l.to(), l.from(), Atoms.NOCONNECTION, true));
-            case Signal.Monitor m -> deliver(
-                    new Signal.MonitorDown(m.target(), m.watcher(), m.ref(), Atoms.NOCONNECTION));
+            case Signal.Link l -> {
+                deliver(new Signal.Exit(l.to(), l.from(), Atoms.NOCONNECTION, true));
+                forgetIfUnused(l.to().node(), l.from());
+            }
+            case Signal.Monitor m -> {
+                deliver(new Signal.MonitorDown(m.target(), m.watcher(), m.ref(), Atoms.NOCONNECTION));
+                forgetIfUnused(m.node(), m.watcher());
+            }
             default -> { }
         }
     }

@@ -64,6 +64,7 @@ public final class RpcServer {
     /** Registers {@code rex} and answers spawn requests. Called once by the node. */
     public void start() {
         Proc rex = table.spawn((Reactor) this::rex, null);
+        rex.trapExit(true); // as BEAM's rex: exit signals from linked or hostile peers arrive as messages
         rex.register("rex");
         table.setSpawnService(this::onSpawnRequest);
     }

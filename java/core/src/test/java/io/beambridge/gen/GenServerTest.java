@@ -315,6 +315,17 @@ class GenServerTest {
     }
 
     @Test
+    void registeredNamesInCrashMessagesAreWrittenAsElixirInspectsThem() {
+        assertEquals("MyApp.Server", Exits.inspectAtom("Elixir.MyApp.Server"));
+        assertEquals(":plain_name", Exits.inspectAtom("plain_name"));
+        assertEquals(":Upper", Exits.inspectAtom("Upper"));
+        assertEquals(":ready?", Exits.inspectAtom("ready?"));
+        assertEquals(":\"with space\"", Exits.inspectAtom("with space"));
+        assertEquals(":\"Elixir.lower\"", Exits.inspectAtom("Elixir.lower"));
+        assertEquals("nil", Exits.inspectAtom("nil"));
+    }
+
+    @Test
     void defaultHandlersCrashOnCastAndIgnoreInfo() {
         GenServer<Object> bare = () -> Init.ok("state");
         OtpErlangPid pid = GenServer.start(node, bare, StartOptions.name("bare")).pid();

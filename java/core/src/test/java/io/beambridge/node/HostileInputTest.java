@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.ericsson.otp.erlang.OtpErlangAtom;
 import com.ericsson.otp.erlang.OtpErlangLong;
 import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpOutputStream;
 import java.io.DataOutputStream;
@@ -149,6 +151,88 @@ class HostileInputTest {
             }
             targetStillServes();
         }
+    }
+
+    /**
+     * A peer speaks only for its own processes: a link, exit or monitor in the name of
+     * another node's process is an invalid distribution message, as on BEAM, and drops
+     * the connection; the target process is untouched.
+     */
+    @Test
+    void signalsInTheNameOfAnotherNodesProcessDropTheConnection() throws Exception {
+        io.beambridge.process.Proc victim = target.spawn(self -> self.receive());
+        try {
+            OtpErlangPid ghost = new OtpErlangPid("ghost@elsewhere", 5, 0, 1);
+            OtpErlangRef ref = new OtpErlangRef(90, "ghost@elsewhere", new int[] {1, 2, 3}, 1);
+            List<OtpErlangObject> forged = List.of(
+                    tuple(1, ghost, victim.self()), // LINK
+                    tuple(19, ghost, victim.self(), ref), // MONITOR_P
+                    tuple(19, ghost, new OtpErlangAtom("net_kernel"), ref), // MONITOR_P by name
+                    tuple(8, ghost, victim.self(), new OtpErlangAtom("kill")), // EXIT2
+                    tuple(3, ghost, victim.self(), new OtpErlangAtom("boom")), // EXIT
+                    tuple(35, new OtpErlangLong(1), ghost, victim.self())); // UNLINK_ID
+            for (OtpErlangObject control : forged) {
+                try (Socket s = rawPeer("forger")) {
+                    s.getOutputStream().write(packet(concat(new byte[] {'p'}, term(control))));
+                    s.getOutputStream().flush();
+                    s.setSoTimeout(5000);
+                    assertTrue(closedByPeer(s), control + " must drop its connection");
+                }
+            }
+            assertTrue(victim.isAlive(), "the victim was not killed in another node's name");
+            assertTrue(victim.links().isEmpty(), "no link to the ghost: " + victim.links());
+            assertTrue(!target.table().remoteNodesOfInterest().contains("ghost@elsewhere"),
+                    "nothing remembered for the ghost node: " + target.table().remoteNodesOfInterest());
+            targetStillServes();
+        } finally {
+            victim.close();
+        }
+    }
+
+    /** The same signals in the peer's own name are accepted: a link from the peer's process holds. */
+    @Test
+    void signalsInThePeersOwnNameAreAccepted() throws Exception {
+        io.beambridge.process.Proc victim = target.spawn(self -> self.receive());
+        try (RawPeer peer = RawPeer.connect(target, "honest", "sesame")) {
+            OtpErlangPid mine = new OtpErlangPid(peer.name(), 5, 0, 1);
+            peer.socket().getOutputStream().write(packet(concat(new byte[] {'p'}, term(tuple(1, mine, victim.self())))));
+            peer.socket().getOutputStream().flush();
+            JavaNodesTest.awaitLinked(victim, mine);
+        } finally {
+            victim.close();
+        }
+    }
+
+    /**
+     * net_kernel and rex trap exits, as on BEAM: a peer that links to them and then
+     * goes away (or sends a trappable exit signal) does not take ping and rpc down.
+     */
+    @Test
+    void linksToTheNodesServicesDoNotKillThemWhenThePeerGoes() throws Exception {
+        OtpErlangPid netKernel = target.whereis("net_kernel");
+        OtpErlangPid rex = target.whereis("rex");
+        try (RawPeer peer = RawPeer.connect(target, "linker", "sesame")) {
+            OtpErlangPid mine = new OtpErlangPid(peer.name(), 5, 0, 1);
+            OutputStream out = peer.socket().getOutputStream();
+            out.write(packet(concat(new byte[] {'p'}, term(tuple(1, mine, netKernel)))));
+            out.write(packet(concat(new byte[] {'p'}, term(tuple(1, mine, rex)))));
+            out.flush();
+            JavaNodesTest.awaitLinked(target.table().lookup(netKernel), mine);
+            JavaNodesTest.awaitLinked(target.table().lookup(rex), mine);
+            out.write(packet(concat(new byte[] {'p'}, term(tuple(8, mine, rex, new OtpErlangAtom("go_away"))))));
+            out.flush();
+        } // the peer goes: the links fire noconnection
+        Thread.sleep(200);
+        assertEquals(netKernel, target.whereis("net_kernel"), "net_kernel lives on");
+        assertEquals(rex, target.whereis("rex"), "rex lives on");
+        targetStillServes();
+    }
+
+    static OtpErlangTuple tuple(int tag, OtpErlangObject... rest) {
+        OtpErlangObject[] e = new OtpErlangObject[rest.length + 1];
+        e[0] = new OtpErlangLong(tag);
+        System.arraycopy(rest, 0, e, 1, rest.length);
+        return new OtpErlangTuple(e);
     }
 
     @Test

@@ -120,6 +120,73 @@ class PacketsTest {
         assertEquals("fragment 1 of sequence 1 out of order; expected 2", e.getMessage());
     }
 
+    /** A first fragment of {@code fragments} that carries one byte (the start of a tuple). */
+    static byte[] firstFragment(long seq, long fragments) {
+        ByteBuffer b = ByteBuffer.allocate(20);
+        b.put((byte) 131).put((byte) 69).putLong(seq).putLong(fragments).put((byte) 0).put((byte) 104);
+        return b.array();
+    }
+
+    /**
+     * A peer that announces huge fragmented messages and sends one byte of each cannot
+     * make the reader hold more than maxMessageSize: the buffer sized from the peer's
+     * fragment count is counted before it is allocated. (It used to count only the
+     * bytes received, so each such 20-byte packet allocated min(maxMessageSize, 64 MiB),
+     * 4096 times per connection.)
+     */
+    @Test
+    void announcedFragmentCountsCannotReserveMoreThanTheMaximumMessageSize() throws Exception {
+        int max = 1 << 20;
+        Packets.Reader reader = new Packets.Reader(max);
+        assertNull(reader.read(firstFragment(1, 1L << 40), 20), "the first one fits: it may be a real message");
+        Packets.MalformedPacketException e = assertThrows(Packets.MalformedPacketException.class, () -> {
+            for (long seq = 2; seq < 100; seq++) {
+                reader.read(firstFragment(seq, Long.MAX_VALUE / 2), 20);
+            }
+        });
+        assertEquals("fragmented messages exceed the maximum message size of 1048576 bytes", e.getMessage());
+    }
+
+    /** Fragmented messages that together fit in maxMessageSize are still taken, interleaved. */
+    @Test
+    void interleavedFragmentedMessagesWithinTheLimitAreReassembled() throws Exception {
+        int max = 1 << 20;
+        Packets.Reader reader = new Packets.Reader(max);
+        int chunk = 64 * 1024;
+        int messages = 3;
+        byte[][] data = new byte[messages][];
+        for (int m = 0; m < messages; m++) {
+            OtpOutputStream body = new OtpOutputStream();
+            body.write_any(ControlMessages.encode(new Signal.Send(P1, P2, null), DistFlags.ADVERTISED).control());
+            byte[] bin = new byte[300_000];
+            java.util.Arrays.fill(bin, (byte) m);
+            body.write_any(new OtpErlangBinary(bin));
+            data[m] = body.toByteArray();
+        }
+        int count = (data[0].length + chunk - 1) / chunk;
+        for (int i = 0; i < count; i++) {
+            for (int m = 0; m < messages; m++) {
+                ByteArrayOutputStream p = new ByteArrayOutputStream();
+                ByteBuffer h = ByteBuffer.allocate(19);
+                h.put((byte) 131).put((byte) (i == 0 ? 69 : 70)).putLong(m).putLong(count - i);
+                if (i == 0) {
+                    h.put((byte) 0);
+                }
+                p.write(h.array(), 0, i == 0 ? 19 : 18);
+                p.write(data[m], i * chunk, Math.min(chunk, data[m].length - i * chunk));
+                byte[] pb = p.toByteArray();
+                Packets.Message got = reader.read(pb, pb.length);
+                if (i < count - 1) {
+                    assertNull(got);
+                } else {
+                    assertEquals(300_000, ((OtpErlangBinary) got.payload()).size());
+                    assertEquals(m, ((OtpErlangBinary) got.payload()).binaryValue()[0]);
+                }
+            }
+        }
+        assertNull(reader.read(firstFragment(99, 1L << 40), 20), "once they are done, their room is free again");
+    }
+
     @Test
     void deeplyNestedAndCompressedBombsAreRefused() {
         byte[] deep = new byte[3 + 2 * 20_000];

@@ -9,6 +9,7 @@ record RawPeer(Socket socket, String name) implements AutoCloseable {
     static RawPeer connect(Node target, String alive, String cookie) throws IOException {
         Socket s = new Socket("localhost", target.port());
         s.setSoTimeout(5000);
+        s.setTcpNoDelay(true); // the handshake writes a length, then a body: no Nagle delay between them
         String name = alive + Long.toHexString(System.nanoTime()) + "@localhost";
         try {
             Handshake.initiate(s, name, 1, DistFlags.ADVERTISED, cookie, target.name());

@@ -1,0 +1,254 @@
+package io.beambridge.it;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangList;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangString;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import com.ericsson.otp.erlang.OtpOutputStream;
+import io.beambridge.gen.From;
+import io.beambridge.gen.GenServer;
+import io.beambridge.gen.Init;
+import io.beambridge.gen.Result;
+import io.beambridge.gen.ServerRef;
+import io.beambridge.gen.StartOptions;
+import io.beambridge.global.Global;
+import io.beambridge.node.Node;
+import io.beambridge.node.NodeOptions;
+import io.beambridge.process.ExitException;
+import io.beambridge.process.Proc;
+import io.beambridge.registry.Registry;
+import io.beambridge.rpc.Rpc;
+import io.beambridge.term.Atoms;
+import io.beambridge.term.TermFormat;
+import io.beambridge.term.Terms;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A Java node in a JVM of its own, run by {@link PartitionTest} inside a network
+ * namespace ({@code ip netns exec}). It reads one command per line on stdin and
+ * answers one line on stdout: {@code ok key=value<TAB>key=value...} or
+ * {@code error <message>}. End of input (the test JVM is gone) stops it.
+ *
+ * <p>Arguments: node name, cookie, EPMD port, net_ticktime in seconds, the BEAM node.
+ */
+public final class NetnsJavaNode {
+    private NetnsJavaNode() {}
+
+    static final OtpErlangObject GLOBAL_NAME = Terms.tuple(Terms.atom("part_global"), 1);
+    static final OtpErlangObject JAVA_KEY = Terms.tuple(Terms.atom("java"), 1);
+    static final OtpErlangObject B_KEY = Terms.tuple(Terms.atom("b"), 1);
+    static final String REGISTRY = "Elixir.PartReg";
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        System.setOut(new PrintStream(System.err, true, StandardCharsets.UTF_8)); // logs go to stderr
+        NodeOptions options = NodeOptions.builder(args[0]).longNames(true).cookie(args[1])
+                .epmdPort(Integer.parseInt(args[2])).startEpmd(false)
+                .tickTime(Duration.ofSeconds(Integer.parseInt(args[3]))).build();
+        Node node = null;
+        for (int i = 0; i < 100 && node == null; i++) { // the namespace's epmd may still be starting
+            try {
+                node = Node.start(options);
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        if (node == null) {
+            out.println("error the node did not start");
+            System.exit(1);
+        }
+        out.println("ready " + node.name());
+        Scenario scenario = new Scenario(node, args[4]);
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            String[] w = line.trim().split(" ");
+            try {
+                Map<String, String> facts = switch (w[0]) {
+                    case "setup" -> scenario.setup();
+                    case "detect" -> scenario.detect(Long.parseLong(w[1]));
+                    case "heal" -> scenario.heal(Long.parseLong(w[1]));
+                    default -> throw new IllegalArgumentException("unknown command " + w[0]);
+                };
+                out.println("ok " + facts.entrySet().stream().map(e -> e.getKey() + "=" + oneLine(e.getValue()))
+                        .collect(Collectors.joining("\t")));
+            } catch (Throwable t) {
+                t.printStackTrace();
+                out.println("error " + oneLine(t.toString()));
+            }
+        }
+        node.close();
+        System.exit(0);
+    }
+
+    static String oneLine(String s) {
+        return s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /** Answers every call with its request. */
+    static final class Echo implements GenServer<Object> {
+        @Override
+        public Init<Object> init() {
+            return Init.ok(Atoms.NIL);
+        }
+
+        @Override
+        public Result<Object> handleCall(OtpErlangObject request, From from, Object state) {
+            return Result.reply(request, state);
+        }
+    }
+
+    static final class Scenario {
+        final Node node;
+        final String b;
+        OtpErlangPid echo;
+        Registry registry;
+        Global global;
+        Proc watcher;
+        OtpErlangPid bIdle;
+        OtpErlangPid bReg;
+
+        Scenario(Node node, String b) {
+            this.node = node;
+            this.b = b;
+        }
+
+        /** Connected: calls both ways, a :global name, registry entries both ways, a link and a monitor. */
+        Map<String, String> setup() {
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put("ping", String.valueOf(node.ping(b)));
+            echo = GenServer.start(node, new Echo(), StartOptions.name("java_echo")).pid();
+            registry = Registry.start(node, REGISTRY, Registry.Keys.UNIQUE);
+            registry.register(JAVA_KEY, echo, Atoms.NIL);
+            global = Global.of(node).useNode(b);
+            f.put("global_registered", String.valueOf(global.registerName(GLOBAL_NAME, echo)));
+            evalB("Echo = spawn(fun L() -> receive {'$gen_call', From, R} -> gen:reply(From, R), L() end end),"
+                    + "register(b_echo, Echo),"
+                    + "register(b_idle, spawn(fun() -> receive never -> ok end end)),"
+                    + "JavaEcho = " + lit(echo) + ","
+                    + "register(b_watch, spawn(fun() -> Ref = monitor(process, JavaEcho),"
+                    + "  receive {'DOWN', Ref, process, _, Reason} -> T = erlang:system_time(millisecond),"
+                    + "    (fun G() -> receive {get, From} -> From ! {down, T, Reason}, G() end end)() end end)),"
+                    + "register(b_reg, spawn(fun R() -> beambridge_registry:register_name({{"
+                    + lit(Terms.atom(REGISTRY)) + ", " + lit(Terms.atom(node.name())) + "}, " + lit(B_KEY)
+                    + "}, self()), receive reregister -> R() end end)),"
+                    + "ok");
+            bIdle = (OtpErlangPid) evalB("whereis(b_idle)");
+            bReg = (OtpErlangPid) evalB("whereis(b_reg)");
+            f.put("b_sees_global", String.valueOf(echo.equals(evalB("global:whereis_name(" + lit(GLOBAL_NAME) + ")"))));
+            f.put("registry_has_b", String.valueOf(awaitRegistered(bReg, Duration.ofSeconds(5))));
+            f.put("call_java_to_b", show(GenServer.call(node, ServerRef.remote("b_echo", b), Terms.atom("hi"))));
+            f.put("call_b_to_java_global", show(evalB("gen_server:call({global, " + lit(GLOBAL_NAME) + "}, hello)")));
+            f.put("call_b_to_java_via", show(evalB("gen_server:call({via, beambridge_registry, {{" + lit(Terms.atom(REGISTRY))
+                    + ", " + lit(Terms.atom(node.name())) + "}, " + lit(JAVA_KEY) + "}}, via_hello)")));
+            watcher = node.mailbox();
+            watcher.trapExit(true);
+            watcher.link(bIdle);
+            watcher.monitor(bIdle);
+            f.put("connected", String.valueOf(node.nodes().contains(b)));
+            return f;
+        }
+
+        /** After the link went down at {@code t0}: when the link, the monitor, the connection and the registry entry went. */
+        Map<String, String> detect(long t0) throws InterruptedException {
+            Map<String, String> f = new LinkedHashMap<>();
+            long until = t0 + 20_000;
+            for (int i = 0; i < 2; i++) {
+                OtpErlangObject m = watcher.receive(Duration.ofMillis(Math.max(1, until - System.currentTimeMillis())));
+                long at = System.currentTimeMillis() - t0;
+                if (m instanceof OtpErlangTuple t && Atoms.EXIT.equals(t.elementAt(0))) {
+                    f.put("exit_ms", String.valueOf(at));
+                    f.put("exit_reason", show(t.elementAt(2)));
+                } else if (m instanceof OtpErlangTuple t && Atoms.DOWN.equals(t.elementAt(0))) {
+                    f.put("down_ms", String.valueOf(at));
+                    f.put("down_reason", show(t.elementAt(4)));
+                }
+            }
+            while (node.nodes().contains(b) && System.currentTimeMillis() < until) {
+                Thread.sleep(10);
+            }
+            f.put("disconnected_ms", String.valueOf(System.currentTimeMillis() - t0));
+            while (registry.whereis(B_KEY) != null && System.currentTimeMillis() < until) {
+                Thread.sleep(10);
+            }
+            f.put("registry_b_gone", String.valueOf(registry.whereis(B_KEY) == null));
+            return f;
+        }
+
+        /** After the link came back: calls, the registry and :global work again. */
+        Map<String, String> heal(long t0) {
+            Map<String, String> f = new LinkedHashMap<>();
+            long t = System.currentTimeMillis();
+            f.put("call_java_to_b", show(GenServer.call(node, ServerRef.remote("b_echo", b), Terms.atom("again"), 10_000)));
+            f.put("reconnect_ms", String.valueOf(System.currentTimeMillis() - t));
+            OtpErlangObject down = evalB("b_watch ! {get, self()}, receive {down, T, R} -> {T, R} after 5000 -> none end");
+            if (down instanceof OtpErlangTuple d) {
+                f.put("b_down_ms", String.valueOf(Long.parseLong(d.elementAt(0).toString()) - t0));
+                f.put("b_down_reason", show(d.elementAt(1)));
+            } else {
+                f.put("b_down_ms", "none");
+            }
+            f.put("b_global_after_partition", show(evalB("global:whereis_name(" + lit(GLOBAL_NAME) + ")")));
+            f.put("global_reregistered", String.valueOf(global.registerName(GLOBAL_NAME, echo)));
+            f.put("call_b_to_java_global", show(evalB("gen_server:call({global, " + lit(GLOBAL_NAME) + "}, hello_again)")));
+            f.put("registry_b_after_partition", String.valueOf(registry.whereis(B_KEY)));
+            evalB("b_reg ! reregister, ok");
+            f.put("registry_has_b_again", String.valueOf(awaitRegistered(bReg, Duration.ofSeconds(5))));
+            f.put("call_b_to_java_via", show(evalB("gen_server:call({via, beambridge_registry, {{" + lit(Terms.atom(REGISTRY))
+                    + ", " + lit(Terms.atom(node.name())) + "}, " + lit(JAVA_KEY) + "}}, via_again)")));
+            f.put("call_b_to_java_pid", show(evalB("gen_server:call(" + lit(echo) + ", pid_again)")));
+            return f;
+        }
+
+        boolean awaitRegistered(OtpErlangPid pid, Duration timeout) {
+            long until = System.nanoTime() + timeout.toNanos();
+            while (!pid.equals(registry.whereis(B_KEY)) && System.nanoTime() < until) {
+                Thread.onSpinWait();
+            }
+            return pid.equals(registry.whereis(B_KEY));
+        }
+
+        /** Evaluates Erlang expressions on the BEAM node (erl_scan, erl_parse, erl_eval through rex). */
+        OtpErlangObject evalB(String code) {
+            try (Proc self = node.mailbox()) {
+                OtpErlangTuple scanned = (OtpErlangTuple) Rpc.call(self, b, "erl_scan", "string",
+                        List.of(new OtpErlangString(code + " .")), 10_000);
+                OtpErlangTuple parsed = (OtpErlangTuple) Rpc.call(self, b, "erl_parse", "parse_exprs",
+                        List.of(scanned.elementAt(1)), 10_000);
+                if (!Atoms.OK.equals(parsed.elementAt(0))) {
+                    throw new IllegalArgumentException("does not parse: " + parsed + ": " + code);
+                }
+                OtpErlangTuple value = (OtpErlangTuple) Rpc.call(self, b, "erl_eval", "exprs",
+                        List.of(parsed.elementAt(1), new OtpErlangList()), 15_000);
+                return value.elementAt(1);
+            } catch (io.beambridge.rpc.BadRpcException e) {
+                throw new ExitException(e.reason());
+            }
+        }
+    }
+
+    /** A term as an Erlang expression: {@code binary_to_term(<<131,...>>)}. */
+    static String lit(OtpErlangObject t) {
+        byte[] b = new OtpOutputStream(t).toByteArray();
+        StringBuilder sb = new StringBuilder("binary_to_term(<<131");
+        for (byte x : b) {
+            sb.append(',').append(x & 0xff);
+        }
+        return sb.append(">>)").toString();
+    }
+
+    static String show(OtpErlangObject t) {
+        return t instanceof OtpErlangAtom a ? a.atomValue() : TermFormat.format(t);
+    }
+}

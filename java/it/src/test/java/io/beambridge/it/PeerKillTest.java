@@ -1,0 +1,240 @@
+package io.beambridge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangRef;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.beambridge.gen.GenServer;
+import io.beambridge.gen.ServerRef;
+import io.beambridge.node.Node;
+import io.beambridge.process.ExitException;
+import io.beambridge.process.Proc;
+import io.beambridge.process.Reactor;
+import io.beambridge.term.Atoms;
+import io.beambridge.term.Terms;
+import io.beambridge.testkit.BeamCluster;
+import io.beambridge.testkit.BeamNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code kill -9} of a BEAM node while Java processes call it, stream messages to and
+ * from it, and hold links and monitors with its processes: every caller exits
+ * {@code {:nodedown, node}} (none hangs or times out), links and monitors fire
+ * {@code :noconnection}, the connection's threads end, and when a node of the same
+ * name comes back the Java node connects to it again and calls work.
+ */
+class PeerKillTest {
+    @RegisterExtension
+    static final BeamCluster cluster = BeamCluster.create();
+    static final int CALLERS = 8;
+    static Node java;
+
+    @BeforeAll
+    static void start() {
+        java = cluster.javaNode("java");
+    }
+
+    /** On a BEAM node: a registered echo gen_server, and a streamer of numbered messages to {@code to}. */
+    static final String SERVICES = """
+            Echo = spawn(fun() -> L = fun L() -> receive {'$gen_call', From, R} -> gen:reply(From, R), L() end end, L() end),
+            register(echo, Echo),
+            Idle = spawn(fun() -> receive never -> ok end end),
+            register(idle, Idle),
+            ok.
+            """;
+
+    static String streamer(OtpErlangPid to) {
+        return "To = binary_to_term(" + bytesOf(to) + "),"
+                + "spawn(fun() -> S = fun S(N) -> [To ! {stream, I} || I <- lists:seq(N, N + 99)],"
+                + " receive after 1 -> ok end, S(N + 100) end, S(0) end).";
+    }
+
+    static String bytesOf(OtpErlangObject t) {
+        byte[] b = new com.ericsson.otp.erlang.OtpOutputStream(t).toByteArray();
+        StringBuilder sb = new StringBuilder("<<131");
+        for (byte x : b) {
+            sb.append(',').append(x & 0xff);
+        }
+        return sb.append(">>").toString();
+    }
+
+    @Test
+    void killNineUnderLoadGivesNodedownAndNoconnectionLeaksNoThreadAndReconnects() throws Exception {
+        warmUp();
+        List<String> threadsBefore = ourThreads();
+        List<String> othersBefore = otherThreads();
+
+        BeamNode victim = cluster.erl("victim").start();
+        String vname = victim.name();
+        victim.eval(SERVICES);
+        OtpErlangPid idle = (OtpErlangPid) victim.eval("whereis(idle)");
+        OtpErlangPid echo = (OtpErlangPid) victim.eval("whereis(echo)");
+
+        // load: callers, a stream each way
+        AtomicLong calls = new AtomicLong();
+        AtomicLong streamedIn = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        ConcurrentHashMap<Integer, OtpErlangObject> exits = new ConcurrentHashMap<>();
+        CountDownLatch callersDone = new CountDownLatch(CALLERS);
+        for (int c = 0; c < CALLERS; c++) {
+            int id = c;
+            java.spawn(self -> {
+                try {
+                    for (long i = 0; i < 10_000_000 && !stop.get(); i++) {
+                        assertEquals(new OtpErlangLong(i), GenServer.call(ServerRef.remote("echo", vname), i, 10_000));
+                        calls.incrementAndGet();
+                    }
+                    exits.put(id, Atoms.NORMAL);
+                } catch (ExitException e) {
+                    exits.put(id, e.reason());
+                } finally {
+                    callersDone.countDown();
+                }
+            });
+        }
+        Proc inbox = java.spawn((Reactor) (self, m) -> streamedIn.incrementAndGet());
+        victim.eval(streamer(inbox.self()));
+        Proc outStream = java.spawn(self -> {
+            for (long i = 0; i < 100_000_000 && !stop.get(); i++) {
+                self.send(idle, Terms.tuple(Terms.atom("stream"), i));
+                if (i % 100 == 99) {
+                    Thread.sleep(1);
+                }
+            }
+        });
+
+        // links and monitors with the victim's processes
+        Proc trapping = java.mailbox();
+        trapping.trapExit(true);
+        trapping.link(idle);
+        OtpErlangRef mref = trapping.monitor(idle);
+        OtpErlangRef nameRef = trapping.monitor("idle", vname);
+        Proc linkedDies = java.spawn(self -> {
+            self.link(idle);
+            self.receive();
+        });
+        Proc linkedFromThere = java.spawn(self -> self.receive());
+        assertTrue(victim.eval("P = binary_to_term(" + bytesOf(linkedFromThere.self())
+                + "), spawn(fun() -> link(P), receive never -> ok end end).") instanceof OtpErlangPid);
+        awaitTrue(() -> linkedFromThere.links().size() == 1, "a BEAM process linked to a Java one");
+
+        awaitTrue(() -> calls.get() > 1000 && streamedIn.get() > 1000, () -> "load is flowing: " + calls.get()
+                + " calls, " + streamedIn.get() + " messages streamed in, exits " + exits);
+        Thread.sleep(1000); // a second of load
+        long callsAtKill = calls.get();
+        long killedAt = System.nanoTime();
+        victim.kill(); // SIGKILL, by pid
+
+        // every caller exits {nodedown, Node}, promptly: none waits out its 10 s timeout
+        assertTrue(callersDone.await(8, TimeUnit.SECONDS), "callers ended: " + exits);
+        long callersEnded = System.nanoTime();
+        OtpErlangObject nodedown = Terms.tuple(Atoms.NODEDOWN, Terms.atom(vname));
+        assertEquals(CALLERS, exits.size());
+        exits.forEach((id, reason) -> {
+            assertTrue(reason instanceof OtpErlangTuple t && t.arity() == 2 && nodedown.equals(t.elementAt(0)),
+                    "caller " + id + " exited " + reason);
+        });
+        // the link and monitors fire noconnection
+        List<OtpErlangObject> got = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            OtpErlangObject m = trapping.receive(Duration.ofSeconds(5));
+            assertNotNull(m, "three signals arrive; got " + got);
+            got.add(m);
+        }
+        assertTrue(got.contains(Terms.tuple(Atoms.EXIT, idle, Atoms.NOCONNECTION)), "EXIT: " + got);
+        assertTrue(got.contains(Terms.tuple(Atoms.DOWN, mref, Atoms.PROCESS, idle, Atoms.NOCONNECTION)), "DOWN: " + got);
+        assertTrue(got.contains(Terms.tuple(Atoms.DOWN, nameRef, Atoms.PROCESS,
+                Terms.tuple(Terms.atom("idle"), Terms.atom(vname)), Atoms.NOCONNECTION)), "DOWN by name: " + got);
+        awaitTrue(() -> !linkedDies.isAlive(), "a linked process that does not trap exits dies");
+        assertEquals(Atoms.NOCONNECTION, linkedDies.exitReason());
+        awaitTrue(() -> !linkedFromThere.isAlive(), "a Java process the BEAM side linked to dies too");
+        assertEquals(Atoms.NOCONNECTION, linkedFromThere.exitReason());
+        stop.set(true);
+        outStream.close();
+        inbox.close();
+
+        // the connection's threads end; nothing is remembered for the dead node
+        assertFalse(java.nodes().contains(vname));
+        awaitTrue(() -> ourThreads().equals(threadsBefore), () -> "the node's threads are those of before: "
+                + threadsBefore + " -> " + ourThreads());
+        awaitTrue(() -> otherThreads().equals(othersBefore), "no other thread either (JDK pools aside): "
+                + othersBefore + " -> " + otherThreads());
+        assertEquals(0, java.table().processesInterestedIn(vname), "nothing kept for " + vname);
+        System.out.printf("kill -9: %d calls before, callers all out %d ms after the kill%n", callsAtKill,
+                (callersEnded - killedAt) / 1_000_000);
+
+        // the node comes back under the same name: the Java node connects again on use
+        BeamNode back = cluster.erl("victim").start();
+        assertEquals(vname, back.name());
+        back.eval(SERVICES);
+        assertEquals(Terms.atom("again"), GenServer.call(java, ServerRef.remote("echo", vname), Terms.atom("again")));
+        assertTrue(java.nodes().contains(vname));
+        try (Proc p = java.mailbox()) {
+            OtpErlangRef r = p.monitor(echo); // a pid of the killed incarnation
+            assertEquals(Terms.tuple(Atoms.DOWN, r, Atoms.PROCESS, echo, Atoms.NOPROC), p.receive(Duration.ofSeconds(5)),
+                    "a pid of the old incarnation is gone for good");
+        }
+        trapping.close();
+    }
+
+    static void warmUp() {
+        BeamNode w = cluster.erl("warm").start();
+        w.eval(SERVICES);
+        GenServer.call(java, ServerRef.remote("echo", w.name()), Atoms.OK);
+        w.kill();
+        awaitTrue(() -> ourThreads().stream().noneMatch(n -> n.endsWith(w.name())),
+                "the connections to the warm-up node (this node's, the kit's) are gone");
+    }
+
+    static List<String> ourThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> n.startsWith("beambridge-")).sorted().toList();
+    }
+
+    /**
+     * The other platform threads, but for the JDK's own that come and go on their own:
+     * virtual thread carriers and their pollers and unblocker (started on first use),
+     * the reapers of the OS processes the kit starts.
+     */
+    static List<String> otherThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> !n.startsWith("beambridge-") && !n.startsWith("ForkJoinPool")
+                        && !n.startsWith("process reaper") && !n.endsWith("Poller")
+                        && !n.equals("VirtualThread-unblocker"))
+                .sorted().toList();
+    }
+
+    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        awaitTrue(condition, () -> what);
+    }
+
+    static void awaitTrue(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 15 s: " + what.get());
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
