@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@code bench.idle} (1,000,000), {@code bench.registryKeys} (1,000,000),
  * {@code bench.globalNames} (2,000), {@code bench.quick=true} (short runs, a tenth of
  * the counts: for trying the bench, not for numbers), {@code bench.only} (comma list of
- * sections: calls, java, local, casts, registry, global, idle, jmh),
+ * sections: calls, java, local, casts, registry, global, idle, jmh), {@code bench.callers} (1,16,64) and
+ * {@code bench.targets} (beam,java,ji) for the call sections (for profiling one case),
  * {@code bench.erlangSrc} (beambridge_bench.erl), {@code bench.registryEbin} (the
  * ebin of the beambridge OTP application), {@code bench.out}.
  */
@@ -61,7 +63,10 @@ public final class BenchMain {
     private static final OtpErlangAtom NIL = new OtpErlangAtom("nil");
     private static final OtpErlangAtom TRUE = new OtpErlangAtom("true");
     private static final OtpErlangAtom FALSE = new OtpErlangAtom("false");
-    private static final int[] CALLERS = {1, 16, 64};
+    private static final int[] CALLERS = Arrays.stream(System.getProperty("bench.callers", "1,16,64")
+            .split(",")).mapToInt(Integer::parseInt).toArray();
+    private static final List<String> TARGETS = List.of(System.getProperty("bench.targets", "beam,java,ji")
+            .split(","));
     private static final String REGISTRY = "Elixir.BenchRegistry";
 
     private final boolean quick = Boolean.getBoolean("bench.quick");
@@ -264,22 +269,44 @@ public final class BenchMain {
 
     private void callsFromBeam() {
         cpu.begin("calls from BEAM");
+        long self = ProcessHandle.current().pid();
         for (int n : CALLERS) {
-            put("call.beam-beam." + n, outcome(beamCalls(a, beamEcho, n, true)));
-            put("call.beam-java." + n, outcome(beamCalls(a, javaEcho, n, true)));
-            put("call.beam-ji." + n, outcome(beamCalls(a, ji.pid(), n, true)));
+            if (TARGETS.contains("beam")) {
+                timedBeamCalls("call.beam-beam." + n, beamEcho, n, b.beamPid());
+            }
+            if (TARGETS.contains("java")) {
+                timedBeamCalls("call.beam-java." + n, javaEcho, n, self);
+            }
+            if (TARGETS.contains("ji")) {
+                timedBeamCalls("call.beam-ji." + n, ji.pid(), n, self);
+            }
         }
+    }
+
+    /**
+     * Calls from A's processes to {@code target}, with the CPU that A and the server's
+     * OS process ({@code serverPid}) used per call in the measured window.
+     */
+    private void timedBeamCalls(String key, OtpErlangObject target, int n, long serverPid) {
+        CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, a.beamPid(), serverPid);
+        JavaLoad.Outcome o = outcome(beamCalls(a, target, n, true));
+        put(key, o);
+        put(key + ".cpu.caller", w.cpuMs(0) * 1000 / o.count());
+        put(key + ".cpu.server", w.cpuMs(1) * 1000 / o.count());
     }
 
     private void callsFromJava() throws InterruptedException {
         cpu.begin("calls from Java");
         ServerRef target = ServerRef.of(beamEcho);
         for (int n : CALLERS) {
-            if (!results.containsKey("call.beam-beam." + n)) {
-                put("call.beam-beam." + n, outcome(beamCalls(a, beamEcho, n, true)));
+            if (!results.containsKey("call.beam-beam." + n) && TARGETS.contains("beam")) {
+                timedBeamCalls("call.beam-beam." + n, beamEcho, n, b.beamPid());
             }
-            put("call.java-beam." + n, JavaLoad.run(java, n, warmMs, ms, true,
-                    self -> GenServer.call(target, HELLO)));
+            CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, ProcessHandle.current().pid(), b.beamPid());
+            JavaLoad.Outcome o = JavaLoad.run(java, n, warmMs, ms, true, self -> GenServer.call(target, HELLO));
+            put("call.java-beam." + n, o);
+            put("call.java-beam." + n + ".cpu.caller", w.cpuMs(0) * 1000 / o.count());
+            put("call.java-beam." + n + ".cpu.server", w.cpuMs(1) * 1000 / o.count());
         }
     }
 

@@ -99,6 +99,68 @@ final class CpuMeter {
         return sum;
     }
 
+    /** utime + stime of one process (all its threads), in ticks of 10 ms; -1 when unknown. */
+    static long processTicks(long pid) {
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * Samples the CPU of {@code pids} at {@code warmMs} and at {@code warmMs + ms} from
+     * now, on a thread of its own: the CPU the processes used during a load's measured
+     * window.
+     */
+    static final class Window {
+        private final long[] pids;
+        private final long[] first;
+        private final long[] last;
+        private final Thread thread;
+
+        Window(long warmMs, long ms, long... pids) {
+            this.pids = pids;
+            this.first = new long[pids.length];
+            this.last = new long[pids.length];
+            long t0 = System.nanoTime() + warmMs * 1_000_000;
+            long t1 = t0 + ms * 1_000_000;
+            thread = Thread.ofPlatform().daemon().start(() -> {
+                sleepUntil(t0);
+                for (int i = 0; i < pids.length; i++) {
+                    first[i] = processTicks(pids[i]);
+                }
+                sleepUntil(t1);
+                for (int i = 0; i < pids.length; i++) {
+                    last[i] = processTicks(pids[i]);
+                }
+            });
+        }
+
+        private static void sleepUntil(long t) {
+            long left;
+            while ((left = t - System.nanoTime()) > 0) {
+                try {
+                    Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** The CPU milliseconds process {@code i} used in the window; NaN when unknown. */
+        double cpuMs(int i) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return first[i] < 0 || last[i] < 0 ? Double.NaN : (last[i] - first[i]) * 10.0;
+        }
+    }
+
     /** utime + stime + cutime + cstime of a process, in ticks; 0 when it is gone. */
     private static long ticks(long pid) {
         try {

@@ -55,6 +55,10 @@ final class Report {
         return String.format(Locale.ROOT, x >= 0.1 ? "%.2f×" : "%.2g×", x);
     }
 
+    private static String micros(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, "%.1f µs", v);
+    }
+
     private static String bytes(double v) {
         return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f B", v);
     }
@@ -151,6 +155,19 @@ final class Report {
         row("p50 / p99 latency, 16 callers", latency("call.beam-beam.16"), latency("call.beam-java.16"),
                 latency("call.beam-ji.16"), "", "");
         line("");
+        line("CPU time per call on the server's OS process (B's BEAM, or this JVM) and on the callers' node A, "
+                + "in the measured window: what each call costs, whatever else runs on the machine.");
+        line("");
+        header("callers", "B (BEAM) per call", "Java node per call", "JInterface per call", "A with B / Java / "
+                + "JInterface");
+        for (int n : new int[] {1, 16, 64}) {
+            row(Integer.toString(n), micros(num("call.beam-beam." + n + ".cpu.server")),
+                    micros(num("call.beam-java." + n + ".cpu.server")), micros(num("call.beam-ji." + n + ".cpu.server")),
+                    micros(num("call.beam-beam." + n + ".cpu.caller")) + " / "
+                            + micros(num("call.beam-java." + n + ".cpu.caller")) + " / "
+                            + micros(num("call.beam-ji." + n + ".cpu.caller")));
+        }
+        line("");
 
         line("### GenServer.call over distribution, Java callers");
         line("");
@@ -158,12 +175,13 @@ final class Report {
                 + "beside N BEAM processes on A doing the same.");
         line("");
         header("callers", "BEAM → BEAM", "Java → BEAM", "Java ÷ BEAM", "p50 / p99, BEAM callers",
-                "p50 / p99, Java callers");
+                "p50 / p99, Java callers", "callers' CPU per call, BEAM / Java");
         for (int n : new int[] {1, 16, 64}) {
             double bb = rate("call.beam-beam." + n);
             double jb = rate("call.java-beam." + n);
             row(Integer.toString(n), perSec(bb), perSec(jb), ratio(jb, bb), latency("call.beam-beam." + n),
-                    latency("call.java-beam." + n));
+                    latency("call.java-beam." + n), micros(num("call.beam-beam." + n + ".cpu.caller")) + " / "
+                            + micros(num("call.java-beam." + n + ".cpu.caller")));
         }
         line("");
 
