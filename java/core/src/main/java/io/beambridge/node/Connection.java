@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,7 +48,7 @@ final class Connection {
     private volatile boolean writerParked;
     private volatile boolean closing; // graceful: write what is queued, then close
     private volatile boolean closed;
-    private volatile long lastRead = System.nanoTime();
+    private volatile long bytesRead; // written by the reader only; the writer watches it for net_ticktime
     private volatile long framesWritten;
     private volatile long framesRead;
     private final CountingOutputStream socketOut;
@@ -135,6 +134,8 @@ final class Connection {
 
     private void writeLoop() {
         long lastWrite = System.nanoTime();
+        long seenRead = bytesRead;
+        long lastReadSeen = lastWrite; // when the writer last saw bytesRead move
         boolean dirty = false;
         long frames = 0;
         try (OutputStream out = new BufferedOutputStream(socketOut, 1 << 16)) {
@@ -164,7 +165,20 @@ final class Connection {
                     writerParked = false;
                     continue;
                 }
-                long idle = System.nanoTime() - lastWrite;
+                long now = System.nanoTime();
+                long read = bytesRead;
+                if (read != seenRead) {
+                    seenRead = read;
+                    lastReadSeen = now;
+                } else if (now - lastReadSeen > timeoutNanos) {
+                    writerParked = false;
+                    String why = "net_tick_timeout: nothing received for "
+                            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s";
+                    log.warn("connection to {} lost: {}", peer, why);
+                    close(why);
+                    break;
+                }
+                long idle = now - lastWrite;
                 if (idle >= tickNanos) {
                     writerParked = false;
                     out.write(new byte[4]); // tick
@@ -172,7 +186,8 @@ final class Connection {
                     lastWrite = System.nanoTime();
                     continue;
                 }
-                LockSupport.parkNanos(this, tickNanos - idle);
+                // wake for the next tick, and at least every tick interval to watch the reads
+                LockSupport.parkNanos(this, Math.min(tickNanos - idle, Math.max(1, timeoutNanos - (now - lastReadSeen))));
                 writerParked = false;
             }
         } catch (IOException e) {
@@ -202,7 +217,9 @@ final class Connection {
         Packets.Reader packets = new Packets.Reader(maxMessageSize);
         String why = "closed by peer";
         try {
-            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(tickNanos)));
+            // Blocking reads without a timeout: one read system call per wake-up, no poll. The
+            // writer watches bytesRead and closes the socket after net_ticktime without input.
+            socket.setSoTimeout(0);
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
             byte[] header = new byte[4];
             byte[] small = new byte[4096];
@@ -243,9 +260,6 @@ final class Connection {
             }
         } catch (EOFException e) {
             why = "closed by peer";
-        } catch (TickTimeoutException e) {
-            why = e.getMessage();
-            log.warn("connection to {} lost: {}", peer, why);
         } catch (IOException e) {
             why = closed ? "closed" : "read failed: " + e.getMessage();
         } catch (Throwable t) {
@@ -255,31 +269,16 @@ final class Connection {
         close(why);
     }
 
-    private static final class TickTimeoutException extends IOException {
-        TickTimeoutException(String message) {
-            super(message);
-        }
-    }
-
-    /** Reads exactly {@code len} bytes, counting read timeouts against net_ticktime. */
+    /** Reads exactly {@code len} bytes, counting them for the writer's net_ticktime watch. */
     private void readFully(InputStream in, byte[] b, int len) throws IOException {
         int off = 0;
         while (off < len) {
-            int n;
-            try {
-                n = in.read(b, off, len - off);
-            } catch (SocketTimeoutException e) {
-                if (System.nanoTime() - lastRead > timeoutNanos) {
-                    throw new TickTimeoutException("net_tick_timeout: nothing received for "
-                            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
-                }
-                continue;
-            }
+            int n = in.read(b, off, len - off);
             if (n < 0) {
                 throw new EOFException();
             }
             off += n;
-            lastRead = System.nanoTime();
+            bytesRead += n;
         }
     }
 
