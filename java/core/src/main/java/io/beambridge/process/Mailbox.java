@@ -158,6 +158,10 @@ final class Mailbox {
         }
     }
 
+    synchronized boolean isEmpty() {
+        return head == null;
+    }
+
     synchronized int size() {
         return size;
     }

@@ -55,6 +55,8 @@ public final class Proc implements AutoCloseable {
 
     private volatile boolean trapExit;
     volatile Thread owner;
+    /** The writes of the running activation of a reactive process; null outside one. Owner thread only. */
+    Flushes flushes;
 
     private static final ThreadLocal<Proc> CURRENT = new ThreadLocal<>();
 
@@ -159,6 +161,10 @@ public final class Proc implements AutoCloseable {
 
     private OtpErlangObject take(Predicate<? super OtpErlangObject> accept, long nanos) {
         checkAlive();
+        Flushes f = flushes;
+        if (f != null && nanos != 0 && Thread.currentThread() == owner) {
+            f.flush(); // what was held goes out before this process waits (its answer may depend on it)
+        }
         OtpErlangObject m = mailbox.take(accept, nanos);
         if (m == Mailbox.CLOSED) {
             throw new ExitException(exitReason());

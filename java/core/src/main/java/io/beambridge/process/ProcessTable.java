@@ -176,10 +176,24 @@ public final class ProcessTable {
         Thread me = Thread.currentThread();
         p.owner = me;
         Proc.setCurrent(p);
+        Flushes flushes = new Flushes();
+        p.flushes = flushes;
         try {
             OtpErlangObject m;
+            int held = 0;
             while ((m = p.mailbox.nextOrIdle()) != null) {
-                p.reactor.handle(p, m);
+                // hold distribution writes back while more messages wait: they go out together
+                flushes.holding = held < Flushes.MAX_HELD && !p.mailbox.isEmpty();
+                try {
+                    p.reactor.handle(p, m);
+                } finally {
+                    if (flushes.holding) {
+                        held++;
+                    } else {
+                        flushes.flush();
+                        held = 0;
+                    }
+                }
             }
         } catch (ExitException e) {
             p.terminate(e.reason());
@@ -189,6 +203,9 @@ public final class ProcessTable {
             }
             p.terminate(ExitException.reasonOf(t));
         } finally {
+            flushes.holding = false;
+            p.flushes = null;
+            flushes.flush();
             if (p.owner == me) {
                 p.owner = null;
             }
