@@ -32,6 +32,9 @@ final class Mailbox {
     private Thread waiter;
     private boolean closed;
     private final boolean reactive;
+    /** Whether a virtual thread yields once before it parks in {@link #take}. */
+    private static final boolean YIELD_FIRST =
+            Boolean.parseBoolean(System.getProperty("beambridge.mailbox.yieldFirst", "true"));
     private boolean active;
 
     Mailbox(boolean reactive) {
@@ -81,6 +84,7 @@ final class Mailbox {
     OtpErlangObject take(Predicate<? super OtpErlangObject> accept, long timeoutNanos) {
         final long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         Entry scanned = null; // last entry already rejected by accept; only the owner removes
+        boolean yielded = !YIELD_FIRST || !Thread.currentThread().isVirtual();
         while (true) {
             synchronized (this) {
                 if (closed) {
@@ -100,7 +104,17 @@ final class Mailbox {
                 if (timeoutNanos == 0) {
                     return null;
                 }
-                waiter = Thread.currentThread();
+                if (yielded) {
+                    waiter = Thread.currentThread();
+                }
+            }
+            if (!yielded) {
+                // A virtual thread lets the carrier run what it queued first (typically the
+                // process it just sent a request to, on this node) and looks again: the
+                // answer is often there, and the park, the timer and the unpark are saved.
+                yielded = true;
+                Thread.yield();
+                continue;
             }
             if (timeoutNanos < 0) {
                 LockSupport.park(this);
