@@ -146,6 +146,16 @@ final class Mailbox {
         size--;
     }
 
+    /** For a reactive mailbox's activation: the next message, or null (staying active). */
+    synchronized OtpErlangObject poll() {
+        if (closed || head == null) {
+            return null;
+        }
+        Entry e = head;
+        unlink(null, e);
+        return e.message;
+    }
+
     /** For a reactive mailbox's activation: the next message, or null after going idle. */
     synchronized OtpErlangObject nextOrIdle() {
         if (closed || head == null) {

@@ -181,7 +181,7 @@ public final class ProcessTable {
         try {
             OtpErlangObject m;
             int held = 0;
-            while ((m = p.mailbox.nextOrIdle()) != null) {
+            while ((m = nextMessage(p)) != null) {
                 // hold distribution writes back while more messages wait: they go out together
                 flushes.holding = held < Flushes.MAX_HELD && !p.mailbox.isEmpty();
                 try {
@@ -210,6 +210,25 @@ public final class ProcessTable {
                 p.owner = null;
             }
         }
+    }
+
+    /** Whether an activation yields once before it goes idle. */
+    private static final boolean LINGER =
+            Boolean.parseBoolean(System.getProperty("beambridge.activation.linger", "true"));
+
+    /**
+     * The next message of an activation, or null once it has gone idle. Before going
+     * idle it yields once: a message that arrives meanwhile (the next call of a process
+     * of this node, which often runs in that very yield, or the next one the reader
+     * delivers) is handled by this activation, without starting another.
+     */
+    private static OtpErlangObject nextMessage(Proc p) {
+        OtpErlangObject m = p.mailbox.poll();
+        if (m != null || !LINGER) {
+            return m != null ? m : p.mailbox.nextOrIdle();
+        }
+        Thread.yield();
+        return p.mailbox.nextOrIdle();
     }
 
     /**
