@@ -313,7 +313,10 @@ public final class BenchMain {
     private void localBeamCalls() {
         cpu.begin("calls inside one BEAM node");
         for (int n : new int[] {1, 16}) {
-            put("local.beam." + n, outcome(beamCalls(b, beamEcho, n, false)));
+            CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, b.beamPid());
+            JavaLoad.Outcome o = outcome(beamCalls(b, beamEcho, n, false));
+            put("local.beam." + n, o);
+            put("local.beam." + n + ".cpu", w.cpuMs(0) * 1000 / o.count());
         }
     }
 
@@ -480,6 +483,10 @@ public final class BenchMain {
             };
             put(key, score);
             put(key + ".error", Double.isNaN(error) ? 0.0 : error);
+            var secondary = r.getSecondaryResults();
+            if (secondary.containsKey("cpuNanos") && secondary.containsKey("calls")) {
+                put(key + ".cpu", secondary.get("cpuNanos").getScore() / 1000 / secondary.get("calls").getScore());
+            }
         }
     }
 

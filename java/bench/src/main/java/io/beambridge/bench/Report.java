@@ -56,7 +56,8 @@ final class Report {
     }
 
     private static String micros(double v) {
-        return Double.isNaN(v) || Double.isInfinite(v) ? "–" : String.format(Locale.ROOT, "%.1f µs", v);
+        return Double.isNaN(v) || Double.isInfinite(v) ? "–"
+                : String.format(Locale.ROOT, v < 10 ? "%.2f µs" : "%.1f µs", v);
     }
 
     private static String bytes(double v) {
@@ -190,14 +191,15 @@ final class Report {
         line("`gen_server:call` between processes of BEAM node B (timed there), beside `GenServer.call` between "
                 + "Java processes of one Java node (JMH, one fork, score ± 99.9% error).");
         line("");
-        header("callers", "BEAM, one node", "Java, one node (JMH)", "Java ÷ BEAM");
+        header("callers", "BEAM, one node", "Java, one node (JMH)", "Java ÷ BEAM", "CPU per call, BEAM / Java");
         for (int n : new int[] {1, 16}) {
             double lb = rate("local.beam." + n);
             double lj = num("local.java." + n);
             double err = num("local.java." + n + ".error");
             String jcell = Double.isNaN(lj) ? "–" : perSec(lj) + (Double.isNaN(err) ? "" : String.format(Locale.ROOT,
                     " ± %,.0f", err));
-            row(Integer.toString(n), perSec(lb), jcell, ratio(lj, lb));
+            row(Integer.toString(n), perSec(lb), jcell, ratio(lj, lb),
+                    micros(num("local.beam." + n + ".cpu")) + " / " + micros(num("local.java." + n + ".cpu")));
         }
         line("");
 

@@ -8,6 +8,8 @@ import io.beambridge.gen.StartOptions;
 import io.beambridge.node.Node;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.lang.management.ManagementFactory;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -50,9 +52,30 @@ public class InNodeCallBench {
         node.close();
     }
 
+    /** The JVM's CPU time over the calls: secondary results {@code cpuNanos} and {@code calls}. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Cpu {
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        public long cpuNanos;
+        public long calls;
+
+        static long now() {
+            return OS.getProcessCpuTime();
+        }
+    }
+
     @Benchmark
     @OperationsPerInvocation(BATCH)
-    public void call() throws InterruptedException {
+    public void call(Cpu cpu) throws InterruptedException {
+        long c0 = Cpu.now();
+        run();
+        cpu.cpuNanos += Cpu.now() - c0;
+        cpu.calls += BATCH;
+    }
+
+    private void run() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(callers);
         int each = BATCH / callers;
         for (int c = 0; c < callers; c++) {
