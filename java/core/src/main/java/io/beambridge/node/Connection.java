@@ -289,7 +289,7 @@ final class Connection implements Flushes.Flushable {
     // ------------------------------------------------------------------ receiving
 
     private void readLoop() {
-        Packets.Reader packets = new Packets.Reader(maxMessageSize);
+        Packets.Reader packets = new Packets.Reader(maxMessageSize, node.name());
         String why = "closed by peer";
         try {
             // Blocking reads without a timeout: one read system call per wake-up, no poll. The
