@@ -143,7 +143,8 @@ final class Report {
 
         line("### GenServer.call over distribution, BEAM callers");
         line("");
-        line("N processes on BEAM node A loop on `gen_server:call(Pid, hello)`; counted and timed on A.");
+        line("N processes on BEAM node A loop on `gen_server:call(Pid, hello)`; counted and timed on A. Each case "
+                + "ran " + cond.get("repeats") + " time(s), interleaved with the others; the better run is shown.");
         line("");
         header("callers", "→ BEAM gen_server (node B)", "→ Java GenServer", "→ raw JInterface mailbox",
                 "Java ÷ BEAM", "Java ÷ JInterface");
