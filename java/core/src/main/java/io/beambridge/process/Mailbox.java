@@ -77,14 +77,15 @@ final class Mailbox {
 
     /**
      * Removes and returns the first message {@code accept} takes, waiting up to
-     * {@code timeoutNanos} (negative: forever).
+     * {@code timeoutNanos} (negative: forever). With {@code yieldFirst}, a virtual thread
+     * yields once before it parks.
      *
      * @return the message, null on timeout, or {@link #CLOSED}
      */
-    OtpErlangObject take(Predicate<? super OtpErlangObject> accept, long timeoutNanos) {
+    OtpErlangObject take(Predicate<? super OtpErlangObject> accept, long timeoutNanos, boolean yieldFirst) {
         final long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         Entry scanned = null; // last entry already rejected by accept; only the owner removes
-        boolean yielded = !YIELD_FIRST || !Thread.currentThread().isVirtual();
+        boolean yielded = !yieldFirst || !YIELD_FIRST || !Thread.currentThread().isVirtual();
         while (true) {
             synchronized (this) {
                 if (closed) {

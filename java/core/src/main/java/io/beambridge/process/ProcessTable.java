@@ -217,14 +217,15 @@ public final class ProcessTable {
             Boolean.parseBoolean(System.getProperty("beambridge.activation.linger", "true"));
 
     /**
-     * The next message of an activation, or null once it has gone idle. Before going
-     * idle it yields once: a message that arrives meanwhile (the next call of a process
-     * of this node, which often runs in that very yield, or the next one the reader
-     * delivers) is handled by this activation, without starting another.
+     * The next message of an activation, or null once it has gone idle. When its last
+     * message came from a process of this node, it yields once before going idle: that
+     * process's next message (the next call, typically, made in that very yield) is
+     * handled by this activation, without starting another. After a message from another
+     * node it goes idle at once: the yield would only wake an idle carrier.
      */
     private static OtpErlangObject nextMessage(Proc p) {
         OtpErlangObject m = p.mailbox.poll();
-        if (m != null || !LINGER) {
+        if (m != null || !LINGER || !p.fedLocally) {
             return m != null ? m : p.mailbox.nextOrIdle();
         }
         Thread.yield();
