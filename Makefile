@@ -8,6 +8,7 @@ JINTERFACE   = $(shell ci/jinterface.sh version)
 MVN          = JAVA_HOME=$(JDK) mvn -B -q -Djinterface.version=$(JINTERFACE)
 NODE        ?=
 COOKIE      ?=
+BENCH_OPTS  ?=
 
 .PHONY: help setup build erlang java test test-java test-erlang run bench test-compat clean
 
@@ -39,6 +40,13 @@ test: setup
 # in a cached debootstrap root, then the test kit's Docker tests (ci/test-compat.sh).
 test-compat: test
 	@JAVA_HOME=$(JDK) JINTERFACE=$(JINTERFACE) ci/test-compat.sh
+
+# One run of every measurement; the table is printed and written to java/bench/target/bench.md.
+# BENCH_OPTS passes -D options to the bench (e.g. BENCH_OPTS=-Dbench.quick=true).
+bench: setup
+	@rebar3 compile
+	@$(MVN) -pl java/bench -am package -DskipTests
+	@JAVA_HOME=$(JDK) BENCH_OPTS="$(BENCH_OPTS)" ci/bench.sh
 
 run: build
 	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" ci/run-demo.sh

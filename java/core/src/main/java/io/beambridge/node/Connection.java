@@ -1,6 +1,7 @@
 package io.beambridge.node;
 
 import com.ericsson.otp.erlang.OtpOutputStream;
+import io.beambridge.process.Flushes;
 import io.beambridge.process.Signal;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,14 +20,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One distribution connection after its handshake. A reader thread decodes packets
- * and delivers their signals to the node's processes in order; a writer thread writes
- * what senders queued, many frames per system call under load, and ticks when idle.
- * Senders encode on their own thread and never wait for the socket, except that a
- * process sending to a peer whose queue is over the busy limit waits for it to drain
- * (BEAM's busy distribution port). Nothing read from the peer in net_ticktime, a
- * malformed packet or an unknown control message drops this connection only.
+ * and delivers their signals to the node's processes in order. Senders encode on their
+ * own thread and queue the frame; who writes it: an activation of a reactive process
+ * (a GenServer's) writes its own frames, together with whatever else is queued, once
+ * it has no more messages waiting (see {@link Flushes}) — no thread hand-off per reply;
+ * for every other sender (process bodies, readers, other threads) a writer thread
+ * writes what was queued, many frames per system call under load. The writer also
+ * ticks when idle and drops the connection after net_ticktime without input. Readers
+ * never write (a reader blocked on a full socket could deadlock two nodes). A process
+ * sending to a peer whose queue is over the busy limit waits for it to drain (BEAM's
+ * busy distribution port). A malformed packet or an unknown control message drops
+ * this connection only.
  */
-final class Connection {
+final class Connection implements Flushes.Flushable {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final long READER_STACK = 256L << 20; // deep terms decode recursively
 
@@ -47,11 +52,17 @@ final class Connection {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final ReentrantLock busyLock = new ReentrantLock();
     private final Condition drained = busyLock.newCondition();
+    private static final byte[] TICK = new byte[4];
+    private final ReentrantLock writeLock = new ReentrantLock();
+    // guarded by writeLock; never closed: closing a TLS socket's stream sends close_notify,
+    // which an OTP peer answers through its TLS sender (see closeGracefully)
+    private final OutputStream out;
+    private volatile long lastWrite = System.nanoTime();
     private volatile boolean writerParked;
     private volatile boolean closing; // graceful: write what is queued, then close
     private volatile boolean closed;
-    private volatile long lastRead = System.nanoTime();
-    private volatile long framesWritten;
+    private volatile long bytesRead; // written by the reader only; the writer watches it for net_ticktime
+    private volatile long framesWritten; // written under writeLock
     private volatile long framesRead;
     private final CountingOutputStream socketOut;
     private final Thread reader;
@@ -71,6 +82,7 @@ final class Connection {
         this.maxMessageSize = options.maxMessageSize();
         try {
             this.socketOut = new CountingOutputStream(socket.getOutputStream());
+            this.out = new BufferedOutputStream(socketOut, 1 << 16);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -115,11 +127,64 @@ final class Connection {
         }
         queuedBytes.addAndGet(frame.size());
         queue.add(frame);
+        Flushes f = Thread.currentThread() == reader ? null : Flushes.current();
+        if (f == null) {
+            wakeWriter(); // a process body, a reader, any other thread: the writer thread batches
+        } else if (f.holding()) {
+            f.hold(this); // the activation has more messages: written with the next ones
+        } else {
+            flush(); // the activation's last message: written now, on this thread
+        }
+        return true;
+    }
+
+    private void wakeWriter() {
         if (writerParked) {
             writerParked = false;
             LockSupport.unpark(writer);
         }
-        return true;
+    }
+
+    /**
+     * Writes what is queued from the calling thread, unless another thread is writing
+     * (it then writes this thread's frames too). Never called by a reader: a reader
+     * blocked on a full socket could deadlock two nodes that both stop reading.
+     */
+    @Override
+    public void flush() {
+        IOException failed = null;
+        while (!queue.isEmpty() && !closed && writeLock.tryLock()) {
+            try {
+                drainLocked();
+            } catch (IOException e) {
+                failed = e;
+                break;
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        if (failed != null && !closed) {
+            close("write failed: " + failed.getMessage());
+        }
+    }
+
+    /** Writes every queued frame, then flushes the socket. Call with writeLock held. */
+    private void drainLocked() throws IOException {
+        OtpOutputStream f;
+        boolean wrote = false;
+        while ((f = queue.poll()) != null) {
+            f.writeTo(out);
+            framesWritten++;
+            wrote = true;
+            long left = queuedBytes.addAndGet(-f.size());
+            if (left <= busyLimit && left + f.size() > busyLimit) {
+                signalDrained();
+            }
+        }
+        if (wrote) {
+            out.flush();
+            lastWrite = System.nanoTime();
+        }
     }
 
     private void awaitDrain() {
@@ -135,33 +200,36 @@ final class Connection {
         }
     }
 
+    /**
+     * Writes what senders without a thread of their own to write on queued (process
+     * bodies, readers, other threads), many frames per system call under load; ticks
+     * when nothing was written for a tick interval; drops the connection after
+     * net_ticktime without input.
+     */
     private void writeLoop() {
-        long lastWrite = System.nanoTime();
-        boolean dirty = false;
-        long frames = 0;
-        // Not closed when done: closing a TLS socket's stream sends close_notify, which a
-        // BEAM peer answers through its TLS sender; the socket is closed by close(String).
-        OutputStream out = new BufferedOutputStream(socketOut, 1 << 16);
+        long seenRead = bytesRead;
+        long lastReadSeen = System.nanoTime(); // when the writer last saw bytesRead move
         try {
             while (true) {
-                OtpOutputStream f = queue.poll();
-                if (f != null) {
-                    f.writeTo(out);
-                    framesWritten = ++frames;
-                    dirty = true;
-                    long left = queuedBytes.addAndGet(-f.size());
-                    if (left <= busyLimit && left + f.size() > busyLimit) {
-                        signalDrained();
+                if (!queue.isEmpty()) {
+                    writeLock.lock();
+                    try {
+                        drainLocked();
+                    } finally {
+                        writeLock.unlock();
                     }
                     continue;
                 }
-                if (dirty) {
-                    out.flush();
-                    dirty = false;
-                    lastWrite = System.nanoTime();
-                    continue;
+                if (closing) {
+                    writeLock.lock(); // a sender may be writing: let it finish
+                    try {
+                        drainLocked();
+                    } finally {
+                        writeLock.unlock();
+                    }
+                    break;
                 }
-                if (closed || closing) {
+                if (closed) {
                     break;
                 }
                 writerParked = true;
@@ -169,15 +237,36 @@ final class Connection {
                     writerParked = false;
                     continue;
                 }
-                long idle = System.nanoTime() - lastWrite;
+                long now = System.nanoTime();
+                long read = bytesRead;
+                if (read != seenRead) {
+                    seenRead = read;
+                    lastReadSeen = now;
+                } else if (now - lastReadSeen > timeoutNanos) {
+                    writerParked = false;
+                    String why = "net_tick_timeout: nothing received for "
+                            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s";
+                    log.warn("connection to {} lost: {}", peer, why);
+                    close(why);
+                    break;
+                }
+                long idle = now - lastWrite;
                 if (idle >= tickNanos) {
                     writerParked = false;
-                    out.write(new byte[4]); // tick
-                    out.flush();
-                    lastWrite = System.nanoTime();
+                    if (writeLock.tryLock()) { // else someone is writing: no tick needed
+                        try {
+                            out.write(TICK);
+                            out.flush();
+                            lastWrite = System.nanoTime();
+                        } finally {
+                            writeLock.unlock();
+                        }
+                    }
                     continue;
                 }
-                LockSupport.parkNanos(this, tickNanos - idle);
+                // wake for the next tick, and at least every tick interval to watch the reads
+                LockSupport.parkNanos(this, Math.min(tickNanos - idle,
+                        Math.max(1, timeoutNanos - (now - lastReadSeen))));
                 writerParked = false;
             }
         } catch (IOException e) {
@@ -201,10 +290,12 @@ final class Connection {
     // ------------------------------------------------------------------ receiving
 
     private void readLoop() {
-        Packets.Reader packets = new Packets.Reader(maxMessageSize);
+        Packets.Reader packets = new Packets.Reader(maxMessageSize, node.name());
         String why = "closed by peer";
         try {
-            socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(tickNanos)));
+            // Blocking reads without a timeout: one read system call per wake-up, no poll. The
+            // writer watches bytesRead and closes the socket after net_ticktime without input.
+            socket.setSoTimeout(0);
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
             byte[] header = new byte[4];
             byte[] small = new byte[4096];
@@ -246,9 +337,6 @@ final class Connection {
             }
         } catch (EOFException e) {
             why = "closed by peer";
-        } catch (TickTimeoutException e) {
-            why = e.getMessage();
-            log.warn("connection to {} lost: {}", peer, why);
         } catch (IOException e) {
             why = closed ? "closed" : "read failed: " + e.getMessage();
         } catch (Throwable t) {
@@ -258,31 +346,16 @@ final class Connection {
         close(why);
     }
 
-    private static final class TickTimeoutException extends IOException {
-        TickTimeoutException(String message) {
-            super(message);
-        }
-    }
-
-    /** Reads exactly {@code len} bytes, counting read timeouts against net_ticktime. */
+    /** Reads exactly {@code len} bytes, counting them for the writer's net_ticktime watch. */
     private void readFully(InputStream in, byte[] b, int len) throws IOException {
         int off = 0;
         while (off < len) {
-            int n;
-            try {
-                n = in.read(b, off, len - off);
-            } catch (SocketTimeoutException e) {
-                if (System.nanoTime() - lastRead > timeoutNanos) {
-                    throw new TickTimeoutException("net_tick_timeout: nothing received for "
-                            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s");
-                }
-                continue;
-            }
+            int n = in.read(b, off, len - off);
             if (n < 0) {
                 throw new EOFException();
             }
             off += n;
-            lastRead = System.nanoTime();
+            bytesRead += n;
         }
     }
 
@@ -290,7 +363,7 @@ final class Connection {
         return new ConnectionStats(framesWritten, socketOut.writes, socketOut.bytes, framesRead, queuedBytes.get());
     }
 
-    /** Counts the writes that reach the socket. Only the writer thread writes. */
+    /** Counts the writes that reach the socket. Written under writeLock. */
     private static final class CountingOutputStream extends java.io.FilterOutputStream {
         volatile long writes;
         volatile long bytes;

@@ -67,8 +67,16 @@ final class Packets {
             long nextFragment;
         }
 
+        private final AtomCache atoms = new AtomCache();
+
         Reader(long maxMessageSize) {
             this.maxMessageSize = maxMessageSize;
+        }
+
+        /** As {@link #Reader(long)}; pids and references of {@code localNode} decode with its own String. */
+        Reader(long maxMessageSize, String localNode) {
+            this(maxMessageSize);
+            atoms.seed(localNode);
         }
 
         /**
@@ -207,11 +215,11 @@ final class Packets {
                         throw new MalformedPacketException((end - payloadEnd) + " trailing bytes after the payload");
                     }
                 }
-                OtpInputStream in = new OtpInputStream(p, start, controlEnd - start, 0);
+                OtpInputStream in = new AtomCache.Stream(p, start, controlEnd - start, atoms);
                 OtpErlangObject control = in.read_any();
                 OtpErlangObject payload = null;
                 if (payloadEnd > controlEnd) {
-                    payload = new OtpInputStream(p, controlEnd, payloadEnd - controlEnd, 0).read_any();
+                    payload = new AtomCache.Stream(p, controlEnd, payloadEnd - controlEnd, atoms).read_any();
                 }
                 return new Message(control, payload);
             } catch (TermScanner.MalformedTermException e) {

@@ -32,6 +32,9 @@ final class Mailbox {
     private Thread waiter;
     private boolean closed;
     private final boolean reactive;
+    /** Whether a virtual thread yields once before it parks in {@link #take}. */
+    private static final boolean YIELD_FIRST =
+            Boolean.parseBoolean(System.getProperty("beambridge.mailbox.yieldFirst", "true"));
     private boolean active;
 
     Mailbox(boolean reactive) {
@@ -74,13 +77,15 @@ final class Mailbox {
 
     /**
      * Removes and returns the first message {@code accept} takes, waiting up to
-     * {@code timeoutNanos} (negative: forever).
+     * {@code timeoutNanos} (negative: forever). With {@code yieldFirst}, a virtual thread
+     * yields once before it parks.
      *
      * @return the message, null on timeout, or {@link #CLOSED}
      */
-    OtpErlangObject take(Predicate<? super OtpErlangObject> accept, long timeoutNanos) {
+    OtpErlangObject take(Predicate<? super OtpErlangObject> accept, long timeoutNanos, boolean yieldFirst) {
         final long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         Entry scanned = null; // last entry already rejected by accept; only the owner removes
+        boolean yielded = !yieldFirst || !YIELD_FIRST || !Thread.currentThread().isVirtual();
         while (true) {
             synchronized (this) {
                 if (closed) {
@@ -100,7 +105,17 @@ final class Mailbox {
                 if (timeoutNanos == 0) {
                     return null;
                 }
-                waiter = Thread.currentThread();
+                if (yielded) {
+                    waiter = Thread.currentThread();
+                }
+            }
+            if (!yielded) {
+                // A virtual thread lets the carrier run what it queued first (typically the
+                // process it just sent a request to, on this node) and looks again: the
+                // answer is often there, and the park, the timer and the unpark are saved.
+                yielded = true;
+                Thread.yield();
+                continue;
             }
             if (timeoutNanos < 0) {
                 LockSupport.park(this);
@@ -132,6 +147,16 @@ final class Mailbox {
         size--;
     }
 
+    /** For a reactive mailbox's activation: the next message, or null (staying active). */
+    synchronized OtpErlangObject poll() {
+        if (closed || head == null) {
+            return null;
+        }
+        Entry e = head;
+        unlink(null, e);
+        return e.message;
+    }
+
     /** For a reactive mailbox's activation: the next message, or null after going idle. */
     synchronized OtpErlangObject nextOrIdle() {
         if (closed || head == null) {
@@ -156,6 +181,10 @@ final class Mailbox {
         if (w != null) {
             LockSupport.unpark(w);
         }
+    }
+
+    synchronized boolean isEmpty() {
+        return head == null;
     }
 
     synchronized int size() {

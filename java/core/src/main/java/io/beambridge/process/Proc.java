@@ -56,6 +56,12 @@ public final class Proc implements AutoCloseable {
 
     private volatile boolean trapExit;
     volatile Thread owner;
+    /** The writes of the running activation of a reactive process; null outside one. Owner thread only. */
+    Flushes flushes;
+    /** Whether this process's last send went to a process of its own node (owner thread only). */
+    private boolean sentLocally;
+    /** Whether the last message delivered came from a virtual thread: a process of this node (racy hint). */
+    boolean fedLocally;
 
     private static final ThreadLocal<Proc> CURRENT = new ThreadLocal<>();
 
@@ -115,6 +121,7 @@ public final class Proc implements AutoCloseable {
     /** Sends {@code message} to a pid, local or remote ({@code erlang:send/2}). */
     public void send(OtpErlangPid to, OtpErlangObject message) {
         checkAlive();
+        sentLocally = to.node().equals(pid.node());
         table.send(new Signal.Send(pid, to, message));
     }
 
@@ -126,12 +133,14 @@ public final class Proc implements AutoCloseable {
     /** Sends {@code message} to {@code {name, node}}; dropped when unknown, as on BEAM. */
     public void send(String name, String node, OtpErlangObject message) {
         checkAlive();
+        sentLocally = node.equals(pid.node());
         table.send(new Signal.RegSend(pid, name, node, message));
     }
 
     /** Sends {@code message} to an alias; dropped when the alias is not active. */
     public void send(OtpErlangRef alias, OtpErlangObject message) {
         checkAlive();
+        sentLocally = alias.node().equals(pid.node());
         table.send(new Signal.AliasSend(pid, alias, message));
     }
 
@@ -160,7 +169,14 @@ public final class Proc implements AutoCloseable {
 
     private OtpErlangObject take(Predicate<? super OtpErlangObject> accept, long nanos) {
         checkAlive();
-        OtpErlangObject m = mailbox.take(accept, nanos);
+        Flushes f = flushes;
+        if (f != null && nanos != 0 && Thread.currentThread() == owner) {
+            f.flush(); // what was held goes out before this process waits (its answer may depend on it)
+        }
+        // a process that just sent to one of its node's processes yields before it parks: the answer
+        // is often made in that yield; an answer from another node is not, and the yield would only
+        // wake an idle carrier
+        OtpErlangObject m = mailbox.take(accept, nanos, sentLocally);
         if (m == Mailbox.CLOSED) {
             throw new ExitException(exitReason());
         }
@@ -326,7 +342,7 @@ public final class Proc implements AutoCloseable {
             table.sendIfConnected(new Signal.Demonitor(pid, wire, node, ref));
             return true;
         }
-        mailbox.take(m -> isDownFor(m, ref), 0);
+        mailbox.take(m -> isDownFor(m, ref), 0, false);
         return false;
     }
 
@@ -431,6 +447,7 @@ public final class Proc implements AutoCloseable {
 
     /** Delivers a message if alive; starts an activation for reactive processes. */
     void deliver(OtpErlangObject message) {
+        fedLocally = Thread.currentThread().isVirtual();
         if (mailbox.put(message)) {
             table.activate(this);
         }

@@ -176,10 +176,24 @@ public final class ProcessTable {
         Thread me = Thread.currentThread();
         p.owner = me;
         Proc.setCurrent(p);
+        Flushes flushes = new Flushes();
+        p.flushes = flushes;
         try {
             OtpErlangObject m;
-            while ((m = p.mailbox.nextOrIdle()) != null) {
-                p.reactor.handle(p, m);
+            int held = 0;
+            while ((m = nextMessage(p)) != null) {
+                // hold distribution writes back while more messages wait: they go out together
+                flushes.holding = held < Flushes.MAX_HELD && !p.mailbox.isEmpty();
+                try {
+                    p.reactor.handle(p, m);
+                } finally {
+                    if (flushes.holding) {
+                        held++;
+                    } else {
+                        flushes.flush();
+                        held = 0;
+                    }
+                }
             }
         } catch (ExitException e) {
             p.terminate(e.reason());
@@ -189,10 +203,33 @@ public final class ProcessTable {
             }
             p.terminate(ExitException.reasonOf(t));
         } finally {
+            flushes.holding = false;
+            p.flushes = null;
+            flushes.flush();
             if (p.owner == me) {
                 p.owner = null;
             }
         }
+    }
+
+    /** Whether an activation yields once before it goes idle. */
+    private static final boolean LINGER =
+            Boolean.parseBoolean(System.getProperty("beambridge.activation.linger", "true"));
+
+    /**
+     * The next message of an activation, or null once it has gone idle. When its last
+     * message came from a process of this node, it yields once before going idle: that
+     * process's next message (the next call, typically, made in that very yield) is
+     * handled by this activation, without starting another. After a message from another
+     * node it goes idle at once: the yield would only wake an idle carrier.
+     */
+    private static OtpErlangObject nextMessage(Proc p) {
+        OtpErlangObject m = p.mailbox.poll();
+        if (m != null || !LINGER || !p.fedLocally) {
+            return m != null ? m : p.mailbox.nextOrIdle();
+        }
+        Thread.yield();
+        return p.mailbox.nextOrIdle();
     }
 
     /**

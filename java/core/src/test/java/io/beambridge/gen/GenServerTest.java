@@ -117,6 +117,12 @@ class GenServerTest {
         OtpErlangPid pid = startCounter();
         AtomicReference<OtpErlangObject> got = new AtomicReference<>();
         Thread caller = Thread.ofVirtual().start(() -> got.set(call(pid, atom("hold"))));
+        // the hold is queued once the caller waits for its answer; only then is the release sent
+        long deadline = System.nanoTime() + Await.WAIT * 1_000_000;
+        while (caller.getState() != Thread.State.WAITING && caller.getState() != Thread.State.TIMED_WAITING) {
+            assertTrue(System.nanoTime() < deadline, "the caller never waited");
+            Thread.onSpinWait();
+        }
         // the server stays responsive while the first caller waits
         assertEquals(new OtpErlangLong(0), call(pid, atom("get")));
         GenServer.cast(node, ServerRef.of(pid), tuple(atom("release"), atom("released")));

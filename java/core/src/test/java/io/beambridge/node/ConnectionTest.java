@@ -66,8 +66,36 @@ class ConnectionTest {
     }
 
     @Test
+    void aSilentPeerIsDroppedAfterTheTickTime() throws Exception {
+        try (Node c = Node.start(epmd.node("c", "sesame").tickTime(Duration.ofMillis(800)).build());
+             RawPeer silent = RawPeer.connect(c, "silent", "sesame")) {
+            long start = System.nanoTime();
+            long deadline = start + Duration.ofSeconds(10).toNanos();
+            while (c.connectionStats(silent.name()) == null) {
+                assertTrue(System.nanoTime() < deadline, "the peer never got connected");
+                Thread.sleep(5);
+            }
+            while (c.connectionStats(silent.name()) != null) {
+                assertTrue(System.nanoTime() < deadline, "a peer silent for net_ticktime is still connected");
+                Thread.sleep(20);
+            }
+            long took = System.nanoTime() - start;
+            assertTrue(took >= Duration.ofMillis(700).toNanos(), "dropped after only " + took / 1_000_000 + " ms");
+            // it was ticked meanwhile: at least one tick (4 zero bytes) arrived before the drop
+            byte[] tick = new byte[4];
+            silent.socket().getInputStream().readNBytes(tick, 0, 4);
+            assertEquals(0, tick[0] | tick[1] | tick[2] | tick[3]);
+        }
+    }
+
+    @Test
     void aPeerThatNeverReadsBlocksOnlyItsOwnSenders() throws Exception {
         try (RawPeer stuck = RawPeer.connect(a, "stuck", "sesame"); Proc watcher = a.mailbox()) {
+            long installed = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (a.connectionStats(stuck.name()) == null) { // the handshake's last step returns before a installs it
+                assertTrue(System.nanoTime() < installed, "the stuck peer never got connected");
+                Thread.sleep(5);
+            }
             OtpErlangPid nowhere = new OtpErlangPid(stuck.name(), 1, 0, 1);
             OtpErlangBinary megabyte = new OtpErlangBinary(new byte[1 << 20]);
             Proc flooder = a.spawn(self -> {

@@ -66,6 +66,38 @@ class JavaNodesTest {
         }
     }
 
+    /**
+     * A reactive process with messages waiting holds its distribution writes back
+     * (Flushes): they must still go out before it waits in a receive, and all of them
+     * once its mailbox is drained.
+     */
+    @Test
+    void heldWritesGoOutBeforeAReceiveAndAtTheEndOfABurst() {
+        Proc echo = b.spawn((Reactor) (self, m) -> {
+            OtpErlangTuple call = (OtpErlangTuple) m;
+            Gen.reply(self, call.elementAt(1), call.elementAt(2));
+        });
+        // on a: each message is {ReplyTo, I}; the handler calls b's echo (a remote call,
+        // waiting in a receive while the rest of the burst is queued), then sends the answer on
+        Proc relay = a.spawn((Reactor) (self, m) -> {
+            OtpErlangTuple t = (OtpErlangTuple) m;
+            OtpErlangObject answer = Gen.call(self, echo.self(), t.elementAt(1), 5000);
+            self.send((OtpErlangPid) t.elementAt(0), answer);
+        });
+        try (Proc sink = b.mailbox(); Proc sender = a.mailbox()) {
+            int n = 200;
+            for (int i = 0; i < n; i++) {
+                sender.send(relay.self(), Terms.tuple(sink.self(), i));
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(Terms.term(i), sink.receive(WAIT), "answer " + i);
+            }
+        } finally {
+            relay.close();
+            echo.close();
+        }
+    }
+
     @Test
     void callAcrossNodesAndNoprocForUnknownName() {
         Proc server = b.spawn((Reactor) (self, m) -> {

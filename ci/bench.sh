@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs the bench (make bench): every measurement once, the table printed and written to
+# java/bench/target/bench.md. Extra -D options for the JVM may be passed in BENCH_OPTS,
+# e.g. BENCH_OPTS="-Dbench.quick=true" or BENCH_OPTS="-Dbench.only=calls,jmh".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cp=$(cat java/bench/target/classpath.txt):java/bench/target/classes
+# shellcheck disable=SC2086
+exec "$JAVA_HOME/bin/java" -Xms1g -Xmx4g -XX:+UseG1GC \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+  -Dbench.projectDir="$PWD" ${BENCH_OPTS:-} \
+  -cp "$cp" io.beambridge.bench.BenchMain

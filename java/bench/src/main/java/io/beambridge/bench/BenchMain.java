@@ -1,0 +1,549 @@
+package io.beambridge.bench;
+
+import com.ericsson.otp.erlang.OtpErlangAtom;
+import com.ericsson.otp.erlang.OtpErlangBinary;
+import com.ericsson.otp.erlang.OtpErlangDouble;
+import com.ericsson.otp.erlang.OtpErlangLong;
+import com.ericsson.otp.erlang.OtpErlangMap;
+import com.ericsson.otp.erlang.OtpErlangObject;
+import com.ericsson.otp.erlang.OtpErlangPid;
+import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.beambridge.gen.GenServer;
+import io.beambridge.gen.ServerRef;
+import io.beambridge.gen.StartOptions;
+import io.beambridge.global.Global;
+import io.beambridge.node.Node;
+import io.beambridge.process.Proc;
+import io.beambridge.registry.Registry;
+import io.beambridge.testkit.BeamCluster;
+import io.beambridge.testkit.BeamNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code make bench}: one run of every measurement, printed as one table with ratios
+ * and written to {@code bench.out} (default {@code java/bench/target/bench.md}).
+ *
+ * <p>Real nodes for what crosses distribution: a private EPMD, two elixir nodes A and
+ * B (the test kit's), the Java node of this JVM, and a raw JInterface node in this JVM.
+ * BEAM callers are timed on the BEAM side by {@code beambridge_bench}, Java callers
+ * here; every load has a warm-up that is not counted. JMH (forked JVMs) for what runs
+ * inside one JVM. The million idle servers start in a JVM and a BEAM node of their own.
+ *
+ * <p>System properties: {@code bench.warmMs} (1000), {@code bench.ms} (3000),
+ * {@code bench.idle} (1,000,000), {@code bench.registryKeys} (1,000,000),
+ * {@code bench.globalNames} (2,000), {@code bench.repeats} (2: each distributed call case runs
+ * that many times, interleaved with the others, and the better run is kept),
+ * {@code bench.quick=true} (short runs, a tenth of
+ * the counts: for trying the bench, not for numbers), {@code bench.only} (comma list of
+ * sections: calls, java, local, casts, registry, global, idle, jmh), {@code bench.callers} (1,16,64) and
+ * {@code bench.targets} (beam,java,ji) for the call sections (for profiling one case),
+ * {@code bench.erlangSrc} (beambridge_bench.erl), {@code bench.registryEbin} (the
+ * ebin of the beambridge OTP application), {@code bench.out}.
+ */
+public final class BenchMain {
+    private static final OtpErlangAtom HELLO = new OtpErlangAtom("hello");
+    private static final OtpErlangAtom KEY = new OtpErlangAtom("key");
+    private static final OtpErlangAtom NIL = new OtpErlangAtom("nil");
+    private static final OtpErlangAtom TRUE = new OtpErlangAtom("true");
+    private static final OtpErlangAtom FALSE = new OtpErlangAtom("false");
+    private static final int[] CALLERS = Arrays.stream(System.getProperty("bench.callers", "1,16,64")
+            .split(",")).mapToInt(Integer::parseInt).toArray();
+    private static final List<String> TARGETS = List.of(System.getProperty("bench.targets", "beam,java,ji")
+            .split(","));
+    private static final String REGISTRY = "Elixir.BenchRegistry";
+
+    private final boolean quick = Boolean.getBoolean("bench.quick");
+    private final long warmMs = Long.getLong("bench.warmMs", quick ? 300 : 1000);
+    private final long ms = Long.getLong("bench.ms", quick ? 1000 : 3000);
+    private final int idleCount = Integer.getInteger("bench.idle", quick ? 100_000 : 1_000_000);
+    private final int registryKeys = Integer.getInteger("bench.registryKeys", quick ? 100_000 : 1_000_000);
+    private final int globalNames = Integer.getInteger("bench.globalNames", quick ? 200 : 2_000);
+    private final int repeats = Integer.getInteger("bench.repeats", quick ? 1 : 2);
+    private final List<String> only = List.of(System.getProperty("bench.only", "").split(","));
+    private final Path projectDir = Path.of(System.getProperty("bench.projectDir", ".")).toAbsolutePath().normalize();
+    private final Path out = Path.of(System.getProperty("bench.out",
+            projectDir.resolve("java/bench/target/bench.md").toString()));
+
+    private final CpuMeter cpu = new CpuMeter();
+    private final Map<String, Object> results = new LinkedHashMap<>(); // key -> Outcome / Double / Map
+    private final List<String> log = new ArrayList<>();
+    private final String loadBefore = CpuMeter.loadAverage();
+
+    private BeamCluster cluster;
+    private BeamNode a;
+    private BeamNode b;
+    private Node java;
+    private JInterfaceEcho ji;
+    private OtpErlangPid beamEcho;
+    private OtpErlangPid javaEcho;
+    private Path ebin;
+
+    public static void main(String[] args) throws Exception {
+        new BenchMain().run();
+        System.exit(0);
+    }
+
+    private boolean section(String name) {
+        return only.equals(List.of("")) || only.contains(name);
+    }
+
+    private void note(String s) {
+        String line = String.format(Locale.ROOT, "[%tT] %s", System.currentTimeMillis(), s);
+        System.err.println(line);
+        log.add(line);
+    }
+
+    private void run() throws Exception {
+        long started = System.nanoTime();
+        cpu.begin("set-up");
+        ebin = compileErlang();
+        cluster = BeamCluster.builder().startTimeout(Duration.ofSeconds(60)).callTimeout(Duration.ofSeconds(120))
+                .build();
+        try {
+            Path registryEbin = Path.of(System.getProperty("bench.registryEbin",
+                    projectDir.resolve("_build/default/lib/beambridge/ebin").toString()));
+            a = cluster.elixir("bench_a").codePath(ebin.toString(), registryEbin.toString()).start();
+            b = cluster.elixir("bench_b").codePath(ebin.toString(), registryEbin.toString()).start();
+            java = cluster.javaNode("bench_java");
+            ji = new JInterfaceEcho("bench_ji_" + cluster.suffix() + "@localhost", cluster.cookie(),
+                    cluster.epmdPort());
+            beamEcho = (OtpErlangPid) ((OtpErlangTuple) b.rpc("beambridge_bench", "start_echo",
+                    new OtpErlangAtom("bench_echo"))).elementAt(1);
+            javaEcho = GenServer.start(java, new EchoServer(), StartOptions.name("bench_echo")).pid();
+            note("nodes up: A " + a.name() + ", B " + b.name() + ", Java " + java.name() + ", JInterface "
+                    + ji.nodeName());
+            // connect everything before measuring
+            a.rpc("net_adm", "ping", new OtpErlangAtom(java.name()));
+            a.rpc("net_adm", "ping", new OtpErlangAtom(ji.nodeName()));
+            a.rpc("net_adm", "ping", new OtpErlangAtom(b.name()));
+            java.connect(b.name());
+
+            if (section("calls")) {
+                callsFromBeam();
+            }
+            if (section("java")) {
+                callsFromJava();
+            }
+            if (section("local")) {
+                localBeamCalls();
+            }
+            if (section("casts")) {
+                casts();
+            }
+            if (section("registry")) {
+                registry();
+            }
+            if (section("global")) {
+                global();
+            }
+            if (section("jmh")) {
+                jmh();
+            }
+            if (section("idle")) {
+                idle();
+            }
+        } finally {
+            cpu.begin("tear-down");
+            if (ji != null) {
+                ji.close();
+            }
+            cluster.close();
+        }
+        List<CpuMeter.Share> shares = cpu.finish();
+        String table = new Report(results, shares, loadBefore, CpuMeter.loadAverage(), conditions(),
+                (System.nanoTime() - started) / 1e9).render();
+        System.out.println();
+        System.out.println(table);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, table, StandardCharsets.UTF_8);
+        note("table written to " + out);
+    }
+
+    private Map<String, String> conditions() {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME.withLocale(Locale.ROOT))
+                .replaceAll("\\.\\d+", ""));
+        c.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
+        c.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        c.put("otp", otpRelease());
+        c.put("warmMs", Long.toString(warmMs));
+        c.put("ms", Long.toString(ms));
+        c.put("idle", Integer.toString(idleCount));
+        c.put("registryKeys", Integer.toString(registryKeys));
+        c.put("globalNames", Integer.toString(globalNames));
+        c.put("quick", Boolean.toString(quick));
+        c.put("repeats", Integer.toString(repeats));
+        return c;
+    }
+
+    private String otpRelease() {
+        try {
+            ProcessBuilder pb = new ProcessBuilder("erl", "-noshell", "-eval",
+                    "io:format(\"~s (erts ~s)\", [erlang:system_info(otp_release), erlang:system_info(version)]), halt().");
+            pb.redirectErrorStream(true);
+            Process p = pb.start();
+            String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor();
+            return s;
+        } catch (IOException | InterruptedException e) {
+            return "?";
+        }
+    }
+
+    // ------------------------------------------------------------------ Erlang
+
+    /** Compiles beambridge_bench.erl into a temporary ebin. */
+    private Path compileErlang() throws IOException, InterruptedException {
+        Path src = Path.of(System.getProperty("bench.erlangSrc",
+                projectDir.resolve("java/bench/src/main/erlang/beambridge_bench.erl").toString()));
+        Path dir = Files.createTempDirectory("beambridge-bench-ebin");
+        dir.toFile().deleteOnExit();
+        Process p = new ProcessBuilder("erlc", "-o", dir.toString(), src.toString()).redirectErrorStream(true)
+                .start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException("erlc " + src + " failed:\n" + output);
+        }
+        dir.resolve("beambridge_bench.beam").toFile().deleteOnExit();
+        return dir;
+    }
+
+    private Duration rpcTimeout() {
+        return Duration.ofMillis(warmMs + ms + 120_000);
+    }
+
+    /** beambridge_bench:calls on {@code node}: N callers of {@code target}. */
+    private Map<String, Double> beamCalls(BeamNode node, OtpErlangObject target, int callers, boolean latencies) {
+        return asMap(node.rpc(rpcTimeout(), "beambridge_bench", "calls", target, HELLO, callers, warmMs, ms,
+                latencies ? TRUE : FALSE));
+    }
+
+    static Map<String, Double> asMap(OtpErlangObject term) {
+        if (!(term instanceof OtpErlangMap m)) {
+            throw new IllegalStateException("not a map: " + term);
+        }
+        Map<String, Double> r = new LinkedHashMap<>();
+        for (OtpErlangObject k : m.keys()) {
+            OtpErlangObject v = m.get(k);
+            String key = ((OtpErlangAtom) k).atomValue();
+            switch (v) {
+                case OtpErlangLong l -> r.put(key, (double) l.longValue());
+                case OtpErlangDouble d -> r.put(key, d.doubleValue());
+                case OtpErlangMap nested -> asMap(nested).forEach((nk, nv) -> r.put(key + "." + nk, nv));
+                default -> { }
+            }
+        }
+        return r;
+    }
+
+    private static JavaLoad.Outcome outcome(Map<String, Double> m) {
+        return new JavaLoad.Outcome(m.get("count").longValue(), m.getOrDefault("errors", 0.0).longValue(),
+                m.get("ms"), m.getOrDefault("p50_us", Double.NaN), m.getOrDefault("p99_us", Double.NaN));
+    }
+
+    private void put(String key, Object value) {
+        results.put(key, value);
+        String shown = value instanceof JavaLoad.Outcome o
+                ? String.format(Locale.ROOT, "%,.0f/s (%d errors, p50 %.0f µs, p99 %.0f µs)", o.perSecond(),
+                        o.errors(), o.p50us(), o.p99us())
+                : String.valueOf(value);
+        note(key + " = " + shown);
+    }
+
+    // ------------------------------------------------------------------ sections
+
+    private void callsFromBeam() {
+        cpu.begin("calls from BEAM");
+        long self = ProcessHandle.current().pid();
+        for (int n : CALLERS) {
+            for (int r = 0; r < repeats; r++) { // interleaved, so that a burst of other load hits every target alike
+                if (TARGETS.contains("beam")) {
+                    timedBeamCalls("call.beam-beam." + n, beamEcho, n, b.beamPid());
+                }
+                if (TARGETS.contains("java")) {
+                    timedBeamCalls("call.beam-java." + n, javaEcho, n, self);
+                }
+                if (TARGETS.contains("ji")) {
+                    timedBeamCalls("call.beam-ji." + n, ji.pid(), n, self);
+                }
+            }
+        }
+    }
+
+    /** Keeps the better of the runs of one case (with its CPU figures); true when {@code o} is kept. */
+    private boolean keepBest(String key, JavaLoad.Outcome o) {
+        if (results.get(key) instanceof JavaLoad.Outcome old && old.perSecond() >= o.perSecond()) {
+            note(key + " run of " + String.format(Locale.ROOT, "%,.0f/s", o.perSecond()) + " not kept (better: "
+                    + String.format(Locale.ROOT, "%,.0f/s", old.perSecond()) + ")");
+            return false;
+        }
+        put(key, o);
+        return true;
+    }
+
+    /**
+     * Calls from A's processes to {@code target}, with the CPU that A and the server's
+     * OS process ({@code serverPid}) used per call in the measured window.
+     */
+    private void timedBeamCalls(String key, OtpErlangObject target, int n, long serverPid) {
+        CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, a.beamPid(), serverPid);
+        JavaLoad.Outcome o = outcome(beamCalls(a, target, n, true));
+        if (keepBest(key, o)) {
+            put(key + ".cpu.caller", w.cpuMs(0) * 1000 / o.count());
+            put(key + ".cpu.server", w.cpuMs(1) * 1000 / o.count());
+        }
+    }
+
+    private void callsFromJava() throws InterruptedException {
+        cpu.begin("calls from Java");
+        ServerRef target = ServerRef.of(beamEcho);
+        boolean beamDone = results.containsKey("call.beam-beam." + CALLERS[0]);
+        for (int n : CALLERS) {
+            for (int r = 0; r < repeats; r++) {
+                if (!beamDone && TARGETS.contains("beam")) {
+                    timedBeamCalls("call.beam-beam." + n, beamEcho, n, b.beamPid());
+                }
+                CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, ProcessHandle.current().pid(), b.beamPid());
+                JavaLoad.Outcome o = JavaLoad.run(java, n, warmMs, ms, true, self -> GenServer.call(target, HELLO));
+                if (keepBest("call.java-beam." + n, o)) {
+                    put("call.java-beam." + n + ".cpu.caller", w.cpuMs(0) * 1000 / o.count());
+                    put("call.java-beam." + n + ".cpu.server", w.cpuMs(1) * 1000 / o.count());
+                }
+            }
+        }
+    }
+
+    private void localBeamCalls() {
+        cpu.begin("calls inside one BEAM node");
+        for (int n : new int[] {1, 16}) {
+            CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, b.beamPid());
+            JavaLoad.Outcome o = outcome(beamCalls(b, beamEcho, n, false));
+            put("local.beam." + n, o);
+            put("local.beam." + n + ".cpu", w.cpuMs(0) * 1000 / o.count());
+        }
+    }
+
+    private void casts() throws InterruptedException {
+        cpu.begin("casts");
+        int[][] sizes = {{1024, 1000}, {1 << 20, 16}}; // payload, batch
+        for (int[] sb : sizes) {
+            int bytes = sb[0];
+            int batch = sb[1];
+            String sz = bytes == 1024 ? "1KB" : "1MB";
+            for (var e : Map.of("beam-beam", beamEcho, "beam-java", javaEcho, "beam-ji", ji.pid()).entrySet()) {
+                Map<String, Double> m = asMap(a.rpc(rpcTimeout(), "beambridge_bench", "casts", e.getValue(), bytes,
+                        batch, warmMs, ms, FALSE));
+                put("cast." + e.getKey() + "." + sz, outcome(m));
+            }
+            put("cast.java-beam." + sz, javaCasts(bytes, batch));
+        }
+    }
+
+    /** Java → BEAM casts: batches of casts, each followed by a sync call, timed here. */
+    private JavaLoad.Outcome javaCasts(int bytes, int batch) throws InterruptedException {
+        ServerRef target = ServerRef.of(beamEcho);
+        OtpErlangObject msg = new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("bench"),
+                new OtpErlangBinary(new byte[bytes])});
+        long[] counts = new long[2];
+        long[] window = new long[2];
+        JavaLoad.once(java, self -> {
+            long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmMs);
+            long t1 = t0 + TimeUnit.MILLISECONDS.toNanos(ms);
+            GenServer.call(target, EchoServer.SYNC);
+            long end;
+            while (true) {
+                long s = System.nanoTime();
+                if (s >= t1) {
+                    end = s;
+                    break;
+                }
+                for (int i = 0; i < batch; i++) {
+                    GenServer.cast(target, msg);
+                }
+                long got = ((OtpErlangLong) GenServer.call(target, EchoServer.SYNC, 60_000)).longValue();
+                if (s >= t0) {
+                    counts[0] += got;
+                    counts[1] += batch - got;
+                }
+            }
+            window[0] = t0;
+            window[1] = end;
+        });
+        double measured = (window[1] - window[0]) / 1e6;
+        return new JavaLoad.Outcome(counts[0], counts[1], measured, Double.NaN, Double.NaN);
+    }
+
+    private void registry() throws Exception {
+        cpu.begin("registry");
+        // Elixir's Registry on B
+        Map<String, Double> ex = asMap(b.rpc(Duration.ofMinutes(5), "beambridge_bench", "registry_start",
+                new OtpErlangAtom(REGISTRY), registryKeys));
+        put("registry.beam.register_ms", ex.get("ms"));
+        put("registry.beam.bytes_per_key", ex.get("bytes") / registryKeys);
+        // the Java registry on the Java node
+        Registry reg = Registry.start(java, REGISTRY, Registry.Keys.UNIQUE);
+        Proc owner = java.mailbox();
+        long before = IdleServers.heapAfterGc();
+        long t0 = System.nanoTime();
+        OtpErlangPid pid = owner.self();
+        for (int i = 1; i <= registryKeys; i++) {
+            reg.register(new OtpErlangTuple(new OtpErlangObject[] {KEY, new OtpErlangLong(i)}), pid, NIL);
+        }
+        long t1 = System.nanoTime();
+        long after = IdleServers.heapAfterGc();
+        put("registry.java.register_ms", (t1 - t0) / 1e6);
+        put("registry.java.bytes_per_key", (double) (after - before) / registryKeys);
+        // lookups on the registry's own node
+        for (int n : new int[] {1, 2}) {
+            put("registry.beam.local." + n, outcome(asMap(b.rpc(rpcTimeout(), "beambridge_bench",
+                    "registry_lookups", new OtpErlangAtom(REGISTRY), registryKeys, n, warmMs, ms))));
+        }
+        // over distribution, from A
+        OtpErlangTuple javaRegistry = new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom(REGISTRY),
+                new OtpErlangAtom(java.name())});
+        for (int n : new int[] {1, 16}) {
+            put("registry.beam.remote." + n, outcome(asMap(a.rpc(rpcTimeout(), "beambridge_bench",
+                    "registry_lookups_remote", beamEcho, new OtpErlangAtom(REGISTRY), registryKeys, n, warmMs, ms))));
+            put("registry.java.remote." + n, outcome(asMap(a.rpc(rpcTimeout(), "beambridge_bench",
+                    "registry_lookups_java", javaRegistry, registryKeys, n, warmMs, ms))));
+        }
+        reg.stop();
+        owner.close();
+    }
+
+    private void global() throws Exception {
+        cpu.begin("global");
+        Map<String, Double> bg = asMap(b.rpc(Duration.ofMinutes(5), "beambridge_bench", "global_bench", globalNames,
+                warmMs, ms));
+        put("global.beam.register_per_s", bg.get("registered") * 1000 / bg.get("register_ms"));
+        put("global.beam.lookup", outcome(Map.of("count", bg.get("lookups.count"), "errors",
+                bg.get("lookups.errors"), "ms", bg.get("lookups.ms"))));
+
+        Global global = Global.of(java).useNode(b.name());
+        List<Proc> procs = new ArrayList<>();
+        for (int i = 0; i < globalNames; i++) {
+            procs.add(java.mailbox());
+        }
+        List<OtpErlangObject> names = new ArrayList<>();
+        long[] registered = new long[1];
+        long[] elapsed = new long[1];
+        JavaLoad.once(java, self -> {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < globalNames; i++) {
+                OtpErlangObject name = new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("bench_global_java"),
+                        new OtpErlangLong(i + 1)});
+                if (global.registerName(name, procs.get(i).self())) {
+                    registered[0]++;
+                    names.add(name);
+                }
+            }
+            elapsed[0] = System.nanoTime() - t0;
+        });
+        put("global.java.registered", (double) registered[0]);
+        put("global.java.register_per_s", registered[0] * 1e9 / elapsed[0]);
+        if (!names.isEmpty()) {
+            put("global.java.lookup", JavaLoad.run(java, 1, warmMs, ms, false, self -> {
+                OtpErlangObject name = names.get(ThreadLocalRandom.current().nextInt(names.size()));
+                if (global.whereisName(name) == null) {
+                    throw new IllegalStateException("global name " + name + " not found");
+                }
+            }));
+        }
+        JavaLoad.once(java, self -> {
+            for (OtpErlangObject name : names) {
+                global.unregisterName(name);
+            }
+        });
+        procs.forEach(Proc::close);
+    }
+
+    private void jmh() throws Exception {
+        cpu.begin("JMH (in one JVM)");
+        Path jmhLog = out.toAbsolutePath().getParent().resolve("bench-jmh.log");
+        OptionsBuilder o = new OptionsBuilder();
+        o.include("io\\.beambridge\\.bench\\.jmh\\..*")
+                .forks(1)
+                .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(1))
+                .jvmArgsAppend("-Xmx2g", "-Dbench.epmdPort=" + cluster.epmdPort(), "-Dbench.cookie=" + cluster.cookie(),
+                        "-Dbench.suffix=" + cluster.suffix(), "-Dbench.registryKeys=" + registryKeys,
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn")
+                .output(jmhLog.toString())
+                .shouldFailOnError(true);
+        note("JMH: output in " + jmhLog);
+        Collection<RunResult> runs = new Runner(o.build()).run();
+        for (RunResult r : runs) {
+            String bench = r.getParams().getBenchmark();
+            String shortName = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
+            String callers = r.getParams().getParam("callers");
+            double score = r.getPrimaryResult().getScore();
+            double error = r.getPrimaryResult().getScoreError();
+            String key = switch (shortName) {
+                case "InNodeCallBench.call" -> "local.java." + callers;
+                case "RegistryBench.lookup1" -> "registry.java.local.1";
+                case "RegistryBench.lookup2" -> "registry.java.local.2";
+                default -> "jmh." + shortName + (callers == null ? "" : "." + callers);
+            };
+            put(key, score);
+            put(key + ".error", Double.isNaN(error) ? 0.0 : error);
+            var secondary = r.getSecondaryResults();
+            if (secondary.containsKey("cpuNanos") && secondary.containsKey("calls")) {
+                put(key + ".cpu", secondary.get("cpuNanos").getScore() / 1000 / secondary.get("calls").getScore());
+            }
+        }
+    }
+
+    private void idle() throws Exception {
+        cpu.begin("idle servers (BEAM)");
+        BeamNode mem = cluster.erl("bench_mem").codePath(ebin.toString()).erlFlags("+P", "4194304").start();
+        try {
+            Map<String, Double> m = asMap(mem.rpc(Duration.ofMinutes(5), "beambridge_bench", "idle_servers",
+                    idleCount));
+            put("idle.beam.start_ms", m.get("start_ms"));
+            put("idle.beam.bytes_per_process", m.get("bytes") / idleCount);
+        } finally {
+            mem.kill();
+        }
+        cpu.begin("idle servers (Java)");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = List.of(javaBin, "-Xms3g", "-Xmx6g", "-XX:+UseG1GC",
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                "-cp", System.getProperty("java.class.path"), IdleServers.class.getName(),
+                "bench_idle_" + cluster.suffix() + "@localhost", cluster.cookie(), Integer.toString(cluster.epmdPort()),
+                Integer.toString(idleCount), "1");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("IdleServers failed:\n" + output);
+        }
+        String line = output.lines().filter(l -> l.startsWith("RESULT ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("IdleServers printed no result:\n" + output));
+        Map<String, String> kv = new LinkedHashMap<>();
+        for (String f : line.substring(7).split(" ")) {
+            String[] p2 = f.split("=", 2);
+            kv.put(p2[0], p2[1]);
+        }
+        put("idle.java.start_ms", Double.parseDouble(kv.get("start_ms")));
+        put("idle.java.bytes_per_process", Double.parseDouble(kv.get("bytes")) / idleCount);
+    }
+}

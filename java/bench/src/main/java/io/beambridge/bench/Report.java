@@ -1,0 +1,330 @@
+package io.beambridge.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Renders the results of one run as the Markdown table of {@code make bench}. */
+final class Report {
+    private final Map<String, Object> r;
+    private final List<CpuMeter.Share> shares;
+    private final String loadBefore;
+    private final String loadAfter;
+    private final Map<String, String> cond;
+    private final double seconds;
+    private final StringBuilder sb = new StringBuilder();
+
+    Report(Map<String, Object> results, List<CpuMeter.Share> shares, String loadBefore, String loadAfter,
+           Map<String, String> conditions, double seconds) {
+        this.r = results;
+        this.shares = shares;
+        this.loadBefore = loadBefore;
+        this.loadAfter = loadAfter;
+        this.cond = conditions;
+        this.seconds = seconds;
+    }
+
+    // ------------------------------------------------------------------ values
+
+    private double rate(String key) {
+        Object o = r.get(key);
+        if (o instanceof JavaLoad.Outcome out) {
+            return out.perSecond();
+        }
+        return o instanceof Double d ? d : Double.NaN;
+    }
+
+    private double num(String key) {
+        return r.get(key) instanceof Double d ? d : Double.NaN;
+    }
+
+    private JavaLoad.Outcome outcome(String key) {
+        return r.get(key) instanceof JavaLoad.Outcome o ? o : null;
+    }
+
+    private static String perSec(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f/s", v);
+    }
+
+    private static String ratio(double a, double b) {
+        if (Double.isNaN(a) || Double.isNaN(b) || b == 0) {
+            return "–";
+        }
+        double x = a / b;
+        return String.format(Locale.ROOT, x >= 0.1 ? "%.2f×" : "%.2g×", x);
+    }
+
+    private static String micros(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "–"
+                : String.format(Locale.ROOT, v < 10 ? "%.2f µs" : "%.1f µs", v);
+    }
+
+    private static String bytes(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f B", v);
+    }
+
+    private static String secs(double ms) {
+        return Double.isNaN(ms) ? "–" : String.format(Locale.ROOT, "%.2f s", ms / 1000);
+    }
+
+    private String latency(String key) {
+        JavaLoad.Outcome o = outcome(key);
+        if (o == null || Double.isNaN(o.p50us())) {
+            return "–";
+        }
+        return String.format(Locale.ROOT, "%,.0f / %,.0f µs", o.p50us(), o.p99us());
+    }
+
+    private String errors(String... keys) {
+        List<String> bad = new ArrayList<>();
+        for (String k : keys) {
+            JavaLoad.Outcome o = outcome(k);
+            if (o != null && o.errors() > 0) {
+                bad.add(k + ": " + o.errors());
+            }
+        }
+        return String.join(", ", bad);
+    }
+
+    private String castCell(String key) {
+        JavaLoad.Outcome o = outcome(key);
+        if (o == null) {
+            return "–";
+        }
+        double perSec = o.perSecond();
+        double bytes = key.endsWith("1MB") ? 1 << 20 : 1024;
+        return String.format(Locale.ROOT, "%,.0f/s (%,.0f MB/s)", perSec, perSec * bytes / 1e6);
+    }
+
+    // ------------------------------------------------------------------ layout
+
+    private void line(String s) {
+        sb.append(s).append('\n');
+    }
+
+    private void row(String... cells) {
+        sb.append("| ").append(String.join(" | ", cells)).append(" |\n");
+    }
+
+    private void header(String... cells) {
+        row(cells);
+        StringBuilder sep = new StringBuilder("|");
+        for (int i = 0; i < cells.length; i++) {
+            sep.append(i == 0 ? "---|" : "---:|");
+        }
+        line(sep.toString());
+    }
+
+    String render() {
+        double foreignAll = Double.NaN;
+        double foreignMax = 0;
+        String foreignMaxAt = "";
+        for (CpuMeter.Share s : shares) {
+            if (s.section().equals("whole run")) {
+                foreignAll = s.foreign();
+            } else if (s.foreign() > foreignMax) {
+                foreignMax = s.foreign();
+                foreignMaxAt = s.section();
+            }
+        }
+        line("## beambridge bench");
+        line("");
+        line(String.format(Locale.ROOT, "%s · %s cores · %s · OTP %s · loopback, private EPMD · run took %.0f s",
+                cond.get("date"), cond.get("cores"), cond.get("jdk"), cond.get("otp"), seconds));
+        line("");
+        line(String.format(Locale.ROOT, "Each load: %s ms warm-up (not counted), then %s ms measured. "
+                        + "Machine load: load average %s before, %s after; other processes used %.0f%% of the "
+                        + "machine's CPU during the run (at most %.0f%%, in \"%s\").%s",
+                cond.get("warmMs"), cond.get("ms"), loadBefore, loadAfter, foreignAll * 100, foreignMax * 100,
+                foreignMaxAt, "true".equals(cond.get("quick")) ? " **Quick run: short loads, small counts; not "
+                        + "for comparison.**" : ""));
+        line("");
+
+        line("### GenServer.call over distribution, BEAM callers");
+        line("");
+        line("N processes on BEAM node A loop on `gen_server:call(Pid, hello)`; counted and timed on A. Each case "
+                + "ran " + cond.get("repeats") + " time(s), interleaved with the others; the better run is shown.");
+        line("");
+        header("callers", "→ BEAM gen_server (node B)", "→ Java GenServer", "→ raw JInterface mailbox",
+                "Java ÷ BEAM", "Java ÷ JInterface");
+        for (int n : new int[] {1, 16, 64}) {
+            double bb = rate("call.beam-beam." + n);
+            double bj = rate("call.beam-java." + n);
+            double bi = rate("call.beam-ji." + n);
+            row(Integer.toString(n), perSec(bb), perSec(bj), perSec(bi), ratio(bj, bb), ratio(bj, bi));
+        }
+        row("p50 / p99 latency, 16 callers", latency("call.beam-beam.16"), latency("call.beam-java.16"),
+                latency("call.beam-ji.16"), "", "");
+        line("");
+        line("CPU time per call on the server's OS process (B's BEAM, or this JVM) and on the callers' node A, "
+                + "in the measured window: what each call costs, whatever else runs on the machine.");
+        line("");
+        header("callers", "B (BEAM) per call", "Java node per call", "JInterface per call", "A with B / Java / "
+                + "JInterface");
+        for (int n : new int[] {1, 16, 64}) {
+            row(Integer.toString(n), micros(num("call.beam-beam." + n + ".cpu.server")),
+                    micros(num("call.beam-java." + n + ".cpu.server")), micros(num("call.beam-ji." + n + ".cpu.server")),
+                    micros(num("call.beam-beam." + n + ".cpu.caller")) + " / "
+                            + micros(num("call.beam-java." + n + ".cpu.caller")) + " / "
+                            + micros(num("call.beam-ji." + n + ".cpu.caller")));
+        }
+        line("");
+
+        line("### GenServer.call over distribution, Java callers");
+        line("");
+        line("N Java processes (virtual threads) loop on `GenServer.call(pid, :hello)` to the gen_server on B, "
+                + "beside N BEAM processes on A doing the same.");
+        line("");
+        header("callers", "BEAM → BEAM", "Java → BEAM", "Java ÷ BEAM", "p50 / p99, BEAM callers",
+                "p50 / p99, Java callers", "callers' CPU per call, BEAM / Java");
+        for (int n : new int[] {1, 16, 64}) {
+            double bb = rate("call.beam-beam." + n);
+            double jb = rate("call.java-beam." + n);
+            row(Integer.toString(n), perSec(bb), perSec(jb), ratio(jb, bb), latency("call.beam-beam." + n),
+                    latency("call.java-beam." + n), micros(num("call.beam-beam." + n + ".cpu.caller")) + " / "
+                            + micros(num("call.java-beam." + n + ".cpu.caller")));
+        }
+        line("");
+
+        line("### Calls inside one node");
+        line("");
+        line("`gen_server:call` between processes of BEAM node B (timed there), beside `GenServer.call` between "
+                + "Java processes of one Java node (JMH, one fork, score ± 99.9% error).");
+        line("");
+        header("callers", "BEAM, one node", "Java, one node (JMH)", "Java ÷ BEAM", "CPU per call, BEAM / Java");
+        for (int n : new int[] {1, 16}) {
+            double lb = rate("local.beam." + n);
+            double lj = num("local.java." + n);
+            double err = num("local.java." + n + ".error");
+            String jcell = Double.isNaN(lj) ? "–" : perSec(lj) + (Double.isNaN(err) ? "" : String.format(Locale.ROOT,
+                    " ± %,.0f", err));
+            row(Integer.toString(n), perSec(lb), jcell, ratio(lj, lb),
+                    micros(num("local.beam." + n + ".cpu")) + " / " + micros(num("local.java." + n + ".cpu")));
+        }
+        line("");
+
+        line(String.format(Locale.ROOT, "### %,d idle servers", Integer.parseInt(cond.get("idle"))));
+        line("");
+        line("Started one after another by one process with `gen_server:start/3` / `GenServer.start` (each "
+                + "waits for init), on a node of their own. Memory: BEAM `erlang:memory(processes)` growth, Java "
+                + "heap growth after a full GC, divided by the count.");
+        line("");
+        header("", "BEAM gen_server", "Java GenServer", "Java ÷ BEAM");
+        double sb0 = num("idle.beam.start_ms");
+        double sj = num("idle.java.start_ms");
+        row("time to start them all", secs(sb0), secs(sj), ratio(sj, sb0));
+        double mb = num("idle.beam.bytes_per_process");
+        double mj = num("idle.java.bytes_per_process");
+        row("memory per idle server", bytes(mb), bytes(mj), ratio(mj, mb));
+        line("");
+
+        line("### Casts, one way");
+        line("");
+        line("One sender loops on batches of casts of a binary (1 KB: batches of 1,000; 1 MB: batches of 16), "
+                + "each batch followed by a `sync` call answered with the number of casts the server counted "
+                + "(a bounded window; the rate counts only casts the server received).");
+        line("");
+        header("payload", "BEAM → BEAM", "BEAM → Java", "BEAM → JInterface", "Java → BEAM", "BEAM→Java ÷ BEAM→BEAM");
+        for (String sz : new String[] {"1KB", "1MB"}) {
+            row(sz.equals("1KB") ? "1 KB" : "1 MB", castCell("cast.beam-beam." + sz), castCell("cast.beam-java." + sz),
+                    castCell("cast.beam-ji." + sz), castCell("cast.java-beam." + sz),
+                    ratio(rate("cast.beam-java." + sz), rate("cast.beam-beam." + sz)));
+        }
+        line("");
+
+        line("### Registry");
+        line("");
+        line(String.format(Locale.ROOT, "%,d unique keys `{key, I}` registered by one process in Elixir's "
+                + "`Registry` (partitions = schedulers) on B and in a Java `io.beambridge.registry.Registry`. "
+                + "Memory: ETS growth / Java heap growth after a full GC, per key. Lookups of random keys; over "
+                + "distribution from A: to the Java registry through `beambridge_registry:lookup/2` (a "
+                + "gen call to the registry process), to Elixir's through a gen_server call to B's echo "
+                + "server, which looks up and replies.", Integer.parseInt(cond.get("registryKeys"))));
+        line("");
+        header("", "Elixir Registry", "Java Registry", "Java ÷ Elixir");
+        double rb = num("registry.beam.register_ms");
+        double rj = num("registry.java.register_ms");
+        row("time to register all keys", secs(rb), secs(rj), ratio(rj, rb));
+        row("memory per key", bytes(num("registry.beam.bytes_per_key")), bytes(num("registry.java.bytes_per_key")),
+                ratio(num("registry.java.bytes_per_key"), num("registry.beam.bytes_per_key")));
+        for (int n : new int[] {1, 2}) {
+            double lb = rate("registry.beam.local." + n);
+            double lj = rate("registry.java.local." + n);
+            row("lookups on the registry's node, " + n + (n == 1 ? " caller" : " callers") + " (Java: JMH)",
+                    perSec(lb), perSec(lj), ratio(lj, lb));
+        }
+        for (int n : new int[] {1, 16}) {
+            double lb = rate("registry.beam.remote." + n);
+            double lj = rate("registry.java.remote." + n);
+            row("lookups over distribution from A, " + n + (n == 1 ? " caller" : " callers"), perSec(lb),
+                    perSec(lj), ratio(lj, lb));
+        }
+        line("");
+
+        line("### :global");
+        line("");
+        line(String.format(Locale.ROOT, "%,d names, each for its own idle process, registered one after another; "
+                + "then lookups of random names by one caller. BEAM pids: `global` called on B. Java pids: "
+                + "`io.beambridge.global.Global` from the Java node, through B (each operation an rpc to B).",
+                Integer.parseInt(cond.get("globalNames"))));
+        line("");
+        header("", "BEAM pids (on B)", "Java pids (Global, via B)", "Java ÷ BEAM");
+        double gb = num("global.beam.register_per_s");
+        double gj = num("global.java.register_per_s");
+        row("registrations", perSec(gb), perSec(gj), ratio(gj, gb));
+        double lb = rate("global.beam.lookup");
+        double lj = rate("global.java.lookup");
+        row("lookups (`whereis_name`)", perSec(lb), perSec(lj), ratio(lj, lb));
+        line("");
+
+        line("### Targets");
+        line("");
+        header("target", "measured", "");
+        target("BEAM→Java calls ≥ 1.0× BEAM→BEAM, 16 callers", rate("call.beam-java.16"), rate("call.beam-beam.16"),
+                1.0);
+        target("BEAM→Java calls ≥ 1.0× BEAM→BEAM, 64 callers", rate("call.beam-java.64"), rate("call.beam-beam.64"),
+                1.0);
+        target("BEAM→Java calls ≥ 1.5× raw JInterface, 16 callers", rate("call.beam-java.16"),
+                rate("call.beam-ji.16"), 1.5);
+        target("BEAM→Java calls ≥ 1.5× raw JInterface, 64 callers", rate("call.beam-java.64"),
+                rate("call.beam-ji.64"), 1.5);
+        target("calls inside one Java node ≥ inside one BEAM node, 1 caller", num("local.java.1"),
+                rate("local.beam.1"), 1.0);
+        target("calls inside one Java node ≥ inside one BEAM node, 16 callers", num("local.java.16"),
+                rate("local.beam.16"), 1.0);
+        double perProc = num("idle.java.bytes_per_process");
+        row("≤ 1 KB per idle Java GenServer", bytes(perProc),
+                Double.isNaN(perProc) ? "–" : perProc <= 1024 ? "met" : "**missed**");
+        row(String.format(Locale.ROOT, "%,d Java GenServers start in < 10 s", Integer.parseInt(cond.get("idle"))),
+                secs(sj), Double.isNaN(sj) ? "–" : sj < 10_000 ? "met" : "**missed**");
+        line("");
+
+        String errs = errors(r.keySet().toArray(String[]::new));
+        if (!errs.isEmpty()) {
+            line("Failed operations (not counted above): " + errs);
+            line("");
+        }
+
+        line("### Run conditions");
+        line("");
+        header("section", "seconds", "CPU used by this run", "CPU used by other processes");
+        for (CpuMeter.Share s : shares) {
+            row(s.section(), String.format(Locale.ROOT, "%.0f", s.seconds()),
+                    String.format(Locale.ROOT, "%.0f%%", s.own() * 100),
+                    String.format(Locale.ROOT, "%.0f%%", s.foreign() * 100));
+        }
+        line("");
+        line("(CPU as a share of all cores: 100% = every core busy for the whole section.)");
+        return sb.toString();
+    }
+
+    private void target(String what, double java, double base, double factor) {
+        if (Double.isNaN(java) || Double.isNaN(base)) {
+            row(what, "–", "–");
+            return;
+        }
+        double x = java / base;
+        row(what, String.format(Locale.ROOT, "%.2f×", x), x >= factor ? "met" : "**missed**");
+    }
+}
