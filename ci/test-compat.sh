@@ -7,7 +7,8 @@
 #     through ci/in-root.sh; the Java side runs on the host. The nodes' -pa must name a
 #     directory inside the root, so the Erlang application's ebin (compiled by the
 #     host's rebar3, OTP 25; OTP 27 loads it) is copied into ROOT/opt/beambridge/run-*/
-#     for this run and removed afterwards. The suite's version test checks that the
+#     for this run and removed afterwards; so are the TLS certificates the nodes read
+#     (beambridge.testkit.nodeFiles). The suite's version test checks that the
 #     nodes really run OTP 27 and Elixir 1.18.
 #  2. the test kit's Docker tests (JUnit tag "docker", BeamContainerTest): their set-up
 #     starts a Docker engine when none answers and builds the image when missing
@@ -41,6 +42,7 @@ begin "end-to-end tests (java/it) against OTP 27 / Elixir 1.18 in $root"
 "${mvn[@]}" verify -pl java/it -am -Dtest='io.beambridge.it.**' -Dsurefire.failIfNoSpecifiedTests=false \
   -Dbeambridge.testkit.prefix="$here/in-root.sh $root" \
   -Dbeambridge.erlang.ebin="$run_dir/ebin" \
+  -Dbeambridge.testkit.nodeFiles="$root$run_dir:$run_dir" \
   -Dbeambridge.it.otp=27 -Dbeambridge.it.elixir=1.18
 took "the OTP 27 run"
 

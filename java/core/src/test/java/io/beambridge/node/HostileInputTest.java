@@ -211,8 +211,9 @@ class HostileInputTest {
     void linksToTheNodesServicesDoNotKillThemWhenThePeerGoes() throws Exception {
         OtpErlangPid netKernel = target.whereis("net_kernel");
         OtpErlangPid rex = target.whereis("rex");
+        OtpErlangPid mine;
         try (RawPeer peer = RawPeer.connect(target, "linker", "sesame")) {
-            OtpErlangPid mine = new OtpErlangPid(peer.name(), 5, 0, 1);
+            mine = new OtpErlangPid(peer.name(), 5, 0, 1);
             OutputStream out = peer.socket().getOutputStream();
             out.write(packet(concat(new byte[] {'p'}, term(tuple(1, mine, netKernel)))));
             out.write(packet(concat(new byte[] {'p'}, term(tuple(1, mine, rex)))));
@@ -222,7 +223,8 @@ class HostileInputTest {
             out.write(packet(concat(new byte[] {'p'}, term(tuple(8, mine, rex, new OtpErlangAtom("go_away"))))));
             out.flush();
         } // the peer goes: the links fire noconnection
-        Thread.sleep(200);
+        JavaNodesTest.awaitUnlinked(target.table().lookup(netKernel), mine);
+        JavaNodesTest.awaitUnlinked(target.table().lookup(rex), mine);
         assertEquals(netKernel, target.whereis("net_kernel"), "net_kernel lives on");
         assertEquals(rex, target.whereis("rex"), "rex lives on");
         targetStillServes();

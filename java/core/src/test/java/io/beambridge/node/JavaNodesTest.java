@@ -286,4 +286,13 @@ class JavaNodesTest {
             Thread.yield();
         }
     }
+
+    /** Waits until {@code p} is no longer linked to {@code other}. */
+    static void awaitUnlinked(Proc p, OtpErlangPid other) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (p.links().contains(other)) {
+            assertTrue(System.nanoTime() < deadline, "link never went");
+            Thread.yield();
+        }
+    }
 }

@@ -95,6 +95,15 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
      */
     public static final String TLS_PROPERTY = "beambridge.testkit.tls";
 
+    /**
+     * The system property {@code HOSTDIR:NODEDIR} that tells the kit where to write the
+     * files BEAM nodes read (TLS certificates) when the nodes see the file system
+     * elsewhere: files go under {@code HOSTDIR} and are named to nodes under
+     * {@code NODEDIR}, for example {@code /srv/otp27/tmp:/tmp} with prefix
+     * {@code chroot /srv/otp27}. Default: the system's temporary directory, seen as it is.
+     */
+    public static final String NODE_FILES_PROPERTY = "beambridge.testkit.nodeFiles";
+
     private final String cookie;
     private final List<String> prefix;
     private final String epmdProgram;
@@ -362,8 +371,7 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         if (session == null) {
             try {
                 String suffix = randomText(6);
-                TestCertificates certs = tls ? TestCertificates.create(
-                        Files.createTempDirectory("beambridge-testkit-tls-" + suffix)) : null;
+                TestCertificates certs = tls ? certificatesForNodes("beambridge-testkit-tls-" + suffix) : null;
                 session = new Session(PrivateEpmd.start(epmdProgram, Duration.ofSeconds(10)), suffix, certs);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the cluster's epmd (" + epmdProgram + ") or make its"
@@ -373,6 +381,21 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
                     session.suffix);
         }
         return session;
+    }
+
+    private static TestCertificates certificatesForNodes(String name) throws IOException {
+        String mapping = System.getProperty(NODE_FILES_PROPERTY, "");
+        if (mapping.isBlank()) {
+            return TestCertificates.create(Files.createTempDirectory(name));
+        }
+        int colon = mapping.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(NODE_FILES_PROPERTY + " must be HOSTDIR:NODEDIR, not " + mapping);
+        }
+        Path hostDir = Path.of(mapping.substring(0, colon));
+        Files.createDirectories(hostDir);
+        Path dir = Files.createTempDirectory(hostDir, name);
+        return TestCertificates.create(dir, Path.of(mapping.substring(colon + 1)).resolve(dir.getFileName()));
     }
 
     /** Where a resource started now belongs. Call with the lock held. */

@@ -31,10 +31,12 @@ public final class TestCertificates {
     private static final String PASSWORD = "testkit";
 
     private final Path dir;
+    private final Path nodeDir; // dir as BEAM nodes see it
     private final SSLContext context;
 
-    private TestCertificates(Path dir, SSLContext context) {
+    private TestCertificates(Path dir, Path nodeDir, SSLContext context) {
         this.dir = dir;
+        this.nodeDir = nodeDir;
         this.context = context;
     }
 
@@ -44,6 +46,17 @@ public final class TestCertificates {
      * @throws IOException when keytool fails
      */
     public static TestCertificates create(Path dir) throws IOException {
+        return create(dir, dir);
+    }
+
+    /**
+     * Makes a CA and a node certificate in {@code dir}, which BEAM nodes see as
+     * {@code nodeDir} (nodes in a {@code chroot}, for example): the erl options name the
+     * files there.
+     *
+     * @throws IOException when keytool fails
+     */
+    public static TestCertificates create(Path dir, Path nodeDir) throws IOException {
         Files.createDirectories(dir);
         Path ca = dir.resolve("ca.p12");
         Path node = dir.resolve("node.p12");
@@ -83,8 +96,8 @@ public final class TestCertificates {
             tmf.init(trust);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            TestCertificates certs = new TestCertificates(dir, context);
-            Files.writeString(certs.erlOptionsFile(), certs.erlOptions());
+            TestCertificates certs = new TestCertificates(dir, nodeDir, context);
+            Files.writeString(dir.resolve("ssl_dist.conf"), certs.erlOptions());
             return certs;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot load the certificates keytool made in " + dir, e);
@@ -114,9 +127,9 @@ public final class TestCertificates {
         return new NodeOptions.Tls(context, true);
     }
 
-    /** The file for {@code erl -proto_dist inet_tls -ssl_dist_optfile}. */
+    /** The file for {@code erl -proto_dist inet_tls -ssl_dist_optfile}, as BEAM nodes see it. */
     public Path erlOptionsFile() {
-        return dir.resolve("ssl_dist.conf");
+        return nodeDir.resolve("ssl_dist.conf");
     }
 
     /** The erl flags that make a BEAM node speak TLS distribution with these certificates. */
@@ -125,8 +138,8 @@ public final class TestCertificates {
     }
 
     private String erlOptions() {
-        String files = "{certfile, \"" + dir.resolve("node.pem") + "\"}, {keyfile, \"" + dir.resolve("node.key")
-                + "\"}, {cacertfile, \"" + dir.resolve("ca.pem") + "\"}, {verify, verify_peer}, "
+        String files = "{certfile, \"" + nodeDir.resolve("node.pem") + "\"}, {keyfile, \""
+                + nodeDir.resolve("node.key") + "\"}, {cacertfile, \"" + nodeDir.resolve("ca.pem") + "\"}, {verify, verify_peer}, "
                 + "{secure_renegotiate, true}";
         return "[{server, [" + files + ", {fail_if_no_peer_cert, true}]},\n {client, [" + files + "]}].\n";
     }
