@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.beambridge.testkit.BeamCluster;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -59,8 +60,10 @@ class PartitionTest {
 
             String beam = "b_" + tag + "@" + ipB;
             String ebin = System.getProperty("beambridge.erlang.ebin");
-            net.start(net.b, "beam", List.of("erl", "-name", beam, "-setcookie", COOKIE, "-noshell", "-start_epmd",
-                    "false", "-kernel", "net_ticktime", Integer.toString(TICK_SECONDS), "-pa", ebin, "-eval", LIFELINE),
+            List<String> erl = new ArrayList<>(prefix()); // the suite's prefix: OTP 27 in make test-compat
+            erl.addAll(List.of("erl", "-name", beam, "-setcookie", COOKIE, "-noshell", "-start_epmd",
+                    "false", "-kernel", "net_ticktime", Integer.toString(TICK_SECONDS), "-pa", ebin, "-eval", LIFELINE));
+            net.start(net.b, "beam", erl,
                     Map.of("ERL_EPMD_PORT", Integer.toString(epmdPort)));
             net.awaitRegistered(net.b, epmdPort, "b_" + tag);
 
@@ -129,6 +132,12 @@ class PartitionTest {
     }
 
     /** Halts the erl node at the end of its stdin: when the test JVM goes, however it goes. */
+    /** The command BEAM nodes run behind, from {@link BeamCluster#PREFIX_PROPERTY}; usually none. */
+    static List<String> prefix() {
+        String p = System.getProperty(BeamCluster.PREFIX_PROPERTY, "").strip();
+        return p.isEmpty() ? List.of() : List.of(p.split("\\s+"));
+    }
+
     static final String LIFELINE = "spawn(fun() -> (fun L() -> case io:get_line(user, \"\") of "
             + "Line when is_list(Line); is_binary(Line) -> L(); _ -> erlang:halt(1) end end)() end)";
 
