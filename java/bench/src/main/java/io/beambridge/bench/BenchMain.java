@@ -277,13 +277,13 @@ public final class BenchMain {
         for (int n : CALLERS) {
             for (int r = 0; r < repeats; r++) { // interleaved, so that a burst of other load hits every target alike
                 if (TARGETS.contains("beam")) {
-                    timedBeamCalls("call.beam-beam." + n, beamEcho, n, b.beamPid());
+                    timedBeamCalls("call.beam-beam." + n, beamEcho, n, b.beamPid(), b.name());
                 }
                 if (TARGETS.contains("java")) {
-                    timedBeamCalls("call.beam-java." + n, javaEcho, n, self);
+                    timedBeamCalls("call.beam-java." + n, javaEcho, n, self, java.name());
                 }
                 if (TARGETS.contains("ji")) {
-                    timedBeamCalls("call.beam-ji." + n, ji.pid(), n, self);
+                    timedBeamCalls("call.beam-ji." + n, ji.pid(), n, self, ji.pid().node());
                 }
             }
         }
@@ -304,13 +304,39 @@ public final class BenchMain {
      * Calls from A's processes to {@code target}, with the CPU that A and the server's
      * OS process ({@code serverPid}) used per call in the measured window.
      */
-    private void timedBeamCalls(String key, OtpErlangObject target, int n, long serverPid) {
+    private void timedBeamCalls(String key, OtpErlangObject target, int n, long serverPid, String serverNode) {
+        long[] before = socketCounts(a, serverNode);
+        var javaBefore = java.connectionStats(a.name());
         CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, a.beamPid(), serverPid);
         JavaLoad.Outcome o = outcome(beamCalls(a, target, n, true));
+        long[] after = socketCounts(a, serverNode);
+        var javaAfter = java.connectionStats(a.name());
+        if (serverNode.equals(java.name()) && javaBefore != null && javaAfter != null) {
+            long frames = javaAfter.framesWritten() - javaBefore.framesWritten();
+            long writes = javaAfter.socketWrites() - javaBefore.socketWrites();
+            note(String.format(Locale.ROOT, "%s: the Java node wrote %,d frames to A in %,d socket writes (%.2f per write)",
+                    key, frames, writes, frames / (double) Math.max(1, writes)));
+        }
+        if (before != null && after != null) { // whole run, warm-up included: a ratio, not a rate
+            double calls = o.count() * (double) (warmMs + ms) / ms;
+            note(String.format(Locale.ROOT, "%s: A's socket to the server, per call: %.2f packets read, %.2f written",
+                    key, (after[0] - before[0]) / calls, (after[1] - before[1]) / calls));
+        }
         if (keepBest(key, o)) {
             put(key + ".cpu.caller", w.cpuMs(0) * 1000 / o.count());
             put(key + ".cpu.server", w.cpuMs(1) * 1000 / o.count());
         }
+    }
+
+    /** recv_cnt and send_cnt of {@code node}'s distribution socket to {@code peer}, or null. */
+    private static long[] socketCounts(BeamNode node, String peer) {
+        OtpErlangObject r = node.eval("case lists:keyfind('" + peer + "', 1, erlang:system_info(dist_ctrl)) of "
+                + "{_, P} when is_port(P) -> {ok, [{recv_cnt, R}, {send_cnt, S}]} = "
+                + "inet:getstat(P, [recv_cnt, send_cnt]), {R, S}; _ -> none end.");
+        if (r instanceof OtpErlangTuple t) {
+            return new long[] {((OtpErlangLong) t.elementAt(0)).longValue(), ((OtpErlangLong) t.elementAt(1)).longValue()};
+        }
+        return null;
     }
 
     private void callsFromJava() throws InterruptedException {
@@ -320,7 +346,7 @@ public final class BenchMain {
         for (int n : CALLERS) {
             for (int r = 0; r < repeats; r++) {
                 if (!beamDone && TARGETS.contains("beam")) {
-                    timedBeamCalls("call.beam-beam." + n, beamEcho, n, b.beamPid());
+                    timedBeamCalls("call.beam-beam." + n, beamEcho, n, b.beamPid(), b.name());
                 }
                 CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, ProcessHandle.current().pid(), b.beamPid());
                 JavaLoad.Outcome o = JavaLoad.run(java, n, warmMs, ms, true, self -> GenServer.call(target, HELLO));
