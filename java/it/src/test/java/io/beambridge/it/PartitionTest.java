@@ -60,7 +60,7 @@ class PartitionTest {
 
             String beam = "b_" + tag + "@" + ipB;
             String ebin = System.getProperty("beambridge.erlang.ebin");
-            List<String> erl = new ArrayList<>(prefix()); // the suite's prefix: OTP 27 in make test-compat
+            List<String> erl = new ArrayList<>(BeamCluster.defaultPrefix()); // the suite's prefix: OTP 27 in make test-compat
             erl.addAll(List.of("erl", "-name", beam, "-setcookie", COOKIE, "-noshell", "-start_epmd",
                     "false", "-kernel", "net_ticktime", Integer.toString(TICK_SECONDS), "-pa", ebin, "-eval", LIFELINE));
             net.start(net.b, "beam", erl,
@@ -132,12 +132,6 @@ class PartitionTest {
     }
 
     /** Halts the erl node at the end of its stdin: when the test JVM goes, however it goes. */
-    /** The command BEAM nodes run behind, from {@link BeamCluster#PREFIX_PROPERTY}; usually none. */
-    static List<String> prefix() {
-        String p = System.getProperty(BeamCluster.PREFIX_PROPERTY, "").strip();
-        return p.isEmpty() ? List.of() : List.of(p.split("\\s+"));
-    }
-
     static final String LIFELINE = "spawn(fun() -> (fun L() -> case io:get_line(user, \"\") of "
             + "Line when is_list(Line); is_binary(Line) -> L(); _ -> erlang:halt(1) end end)() end)";
 

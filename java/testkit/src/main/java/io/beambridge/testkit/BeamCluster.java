@@ -96,6 +96,15 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
     public static final String TLS_PROPERTY = "beambridge.testkit.tls";
 
     /**
+     * The prefix command that {@value #PREFIX_PROPERTY} gives, split on whitespace; empty
+     * when the property is not set. For BEAM nodes a test starts without the kit.
+     */
+    public static List<String> defaultPrefix() {
+        String p = System.getProperty(PREFIX_PROPERTY, "").strip();
+        return p.isEmpty() ? List.of() : List.of(p.split("\\s+"));
+    }
+
+    /**
      * The system property {@code HOSTDIR:NODEDIR} that tells the kit where to write the
      * files BEAM nodes read (TLS certificates) when the nodes see the file system
      * elsewhere: files go under {@code HOSTDIR} and are named to nodes under
@@ -632,11 +641,6 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         public Builder tls(boolean on) {
             this.tls = on;
             return this;
-        }
-
-        private static List<String> defaultPrefix() {
-            String p = System.getProperty(PREFIX_PROPERTY, "").strip();
-            return p.isEmpty() ? List.of() : List.of(p.split("\\s+"));
         }
 
         /** The cookie of every node; default: a random one. */

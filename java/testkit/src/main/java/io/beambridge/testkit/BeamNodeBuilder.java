@@ -307,16 +307,7 @@ public final class BeamNodeBuilder {
                 if (hidden) {
                     cmd.add("--hidden");
                 }
-                for (String f : erlFlags) {
-                    if (f.isEmpty() || f.chars().anyMatch(Character::isWhitespace)) {
-                        throw new IllegalArgumentException("an erl flag for " + kind.program()
-                                + " cannot be empty or contain whitespace (elixir splits --erl on spaces): '"
-                                + f + "'");
-                    }
-                }
-                List<String> flags = new ArrayList<>(List.of("-start_epmd", "false"));
-                flags.addAll(erlFlags);
-                cmd.addAll(List.of("--erl", String.join(" ", flags)));
+                cmd.addAll(List.of("--erl", kind.erlOption(erlFlags)));
                 for (String d : codePath) {
                     cmd.addAll(List.of("-pa", d));
                 }

@@ -1,5 +1,8 @@
 package io.beambridge.testkit;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Which program starts a BEAM node.
  *
@@ -32,5 +35,24 @@ public enum NodeKind {
     /** True for the kinds with Elixir loaded. */
     public boolean isElixir() {
         return this != ERL;
+    }
+
+    /**
+     * The value of the {@code --erl} option of {@code elixir} and {@code iex}:
+     * {@code -start_epmd false}, then {@code erlFlags}, joined by spaces.
+     *
+     * @throws IllegalArgumentException when a flag is empty or contains whitespace
+     *     (elixir splits {@code --erl} on spaces, so such a flag cannot be passed)
+     */
+    public String erlOption(List<String> erlFlags) {
+        List<String> flags = new ArrayList<>(List.of("-start_epmd", "false"));
+        for (String f : erlFlags) {
+            if (f.isEmpty() || f.chars().anyMatch(Character::isWhitespace)) {
+                throw new IllegalArgumentException("an erl flag for " + program
+                        + " cannot be empty or contain whitespace (elixir splits --erl on spaces): '" + f + "'");
+            }
+            flags.add(f);
+        }
+        return String.join(" ", flags);
     }
 }

@@ -293,13 +293,10 @@ public final class BeamContainer implements AutoCloseable {
 
         /** Adds flags for the Erlang runtime, as {@link io.beambridge.testkit.BeamNodeBuilder#erlFlags}. */
         public Builder erlFlags(String... flags) {
-            for (String f : flags) {
-                if (kind != NodeKind.ERL && (f.isEmpty() || f.chars().anyMatch(Character::isWhitespace))) {
-                    throw new IllegalArgumentException("an erl flag for elixir cannot be empty or contain "
-                            + "whitespace (elixir splits --erl on spaces): '" + f + "'");
-                }
-                erlFlags.add(f);
+            if (kind.isElixir()) {
+                kind.erlOption(List.of(flags)); // checks them now, not at start
             }
+            erlFlags.addAll(List.of(flags));
             return this;
         }
 
@@ -355,10 +352,7 @@ public final class BeamContainer implements AutoCloseable {
                     cmd.addAll(List.of("-eval", "io:format(\"~s~n\", [\"" + READY + "\"])"));
                 }
                 case ELIXIR -> {
-                    cmd.addAll(List.of("--sname", name, "--cookie", cookie));
-                    List<String> flags = new ArrayList<>(List.of("-start_epmd", "false"));
-                    flags.addAll(erlFlags);
-                    cmd.addAll(List.of("--erl", String.join(" ", flags)));
+                    cmd.addAll(List.of("--sname", name, "--cookie", cookie, "--erl", kind.erlOption(erlFlags)));
                     cmd.addAll(pa);
                     cmd.addAll(List.of("--no-halt", "-e", "IO.puts(\"" + READY + "\")"));
                 }
