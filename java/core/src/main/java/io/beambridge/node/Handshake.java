@@ -52,7 +52,10 @@ final class Handshake {
         }
     }
 
-    /** The initiator got status {@code nok}: the peer's own connection attempt wins. */
+    /**
+     * The initiator gives way: the peer's own attempt wins (status {@code nok}), or the
+     * peer is connected to us already (status {@code alive} while this node is too).
+     */
     static final class SimultaneousException extends IOException {
         SimultaneousException(String message) {
             super(message);
@@ -134,7 +137,7 @@ final class Handshake {
     // ------------------------------------------------------------------ initiator
 
     static Peer initiate(Socket socket, String ourName, int ourCreation, long ourFlags, String cookie,
-                         String peerName) throws IOException {
+                         String peerName, java.util.function.BooleanSupplier stillPending) throws IOException {
         Framed io = new Framed(socket);
 
         byte[] our = ourName.getBytes(StandardCharsets.UTF_8);
@@ -153,7 +156,13 @@ final class Handshake {
             case "snok" -> throw new SimultaneousException(peerName + " is connecting to us at the same time");
             case "snot_allowed" -> throw new HandshakeException(peerName + " does not allow a connection from "
                     + ourName + " (status not_allowed)");
-            case "salive" -> io.write("strue".getBytes(StandardCharsets.ISO_8859_1));
+            case "salive" -> {
+                if (!stillPending.getAsBoolean()) {
+                    io.write("sfalse".getBytes(StandardCharsets.ISO_8859_1));
+                    throw new SimultaneousException(peerName + " is connected to us already");
+                }
+                io.write("strue".getBytes(StandardCharsets.ISO_8859_1));
+            }
             default -> throw new HandshakeException("unexpected handshake status from " + peerName + ": "
                     + describe(status.getBytes(StandardCharsets.ISO_8859_1)));
         }

@@ -63,9 +63,15 @@ public final class Node implements AutoCloseable, SignalRouter {
     private volatile ProcessHandle startedEpmd;
     private final ConcurrentHashMap<Class<?>, Object> services = new ConcurrentHashMap<>();
 
-    /** A connection being set up: the initiator's attempt, or a wait for the peer's. */
+    /**
+     * A connection being set up: the initiator's attempt, or a wait for the peer's.
+     * Superseded once this node accepts the peer's simultaneous attempt instead
+     * (net_kernel's remark of the pending owner): the attempt no longer claims the
+     * connection, and answers {@code false} if the peer says it is already connected.
+     */
     private static final class Pending {
         final CompletableFuture<Connection> done = new CompletableFuture<>();
+        volatile boolean superseded;
     }
 
     private Node(NodeOptions options, String name, String cookie, ServerSocket server,
@@ -322,22 +328,28 @@ public final class Node implements AutoCloseable, SignalRouter {
         if (other != null) {
             return await(other, peer);
         }
+        Connection result = null;
         try {
-            Connection made = initiate(peer);
-            mine.done.complete(made);
-            return made;
+            c = connections.get(peer); // installed since the first look: the peer connected meanwhile
+            if (c != null && c.isOpen()) {
+                return result = c;
+            }
+            return result = initiate(peer, () -> {
+                Connection now = connections.get(peer);
+                return !mine.superseded && (now == null || !now.isOpen());
+            });
         } catch (Handshake.SimultaneousException e) {
             log.debug("{}; waiting for its connection", e.getMessage());
-            return await(mine, peer);
+            Connection now = connections.get(peer);
+            return result = now != null && now.isOpen() ? now : await(mine, peer);
         } catch (Handshake.HandshakeException | javax.net.ssl.SSLException e) {
             log.warn("cannot connect to {}: {}", peer, e.getMessage());
-            mine.done.complete(null);
             return null;
         } catch (IOException e) {
             log.debug("cannot connect to {}: {}", peer, e.getMessage()); // unreachable: as quiet as BEAM
-            mine.done.complete(null);
             return null;
         } finally {
+            mine.done.complete(result); // those waiting for this attempt get what it got (unless install gave them more)
             pending.remove(peer, mine);
         }
     }
@@ -354,7 +366,12 @@ public final class Node implements AutoCloseable, SignalRouter {
         }
     }
 
-    private Connection initiate(String peer) throws IOException {
+    /**
+     * Sets up a connection to {@code peer}. {@code stillPending} answers a peer that
+     * says it is already connected (status {@code alive}), as dist_util's is_pending:
+     * true replaces the peer's old connection, false gives up this attempt.
+     */
+    private Connection initiate(String peer, java.util.function.BooleanSupplier stillPending) throws IOException {
         if (!options.allows(peer)) {
             throw new IOException(peer + " is not in this node's allowed peers");
         }
@@ -389,7 +406,7 @@ public final class Node implements AutoCloseable, SignalRouter {
                 tlsSocket.startHandshake();
                 s = tlsSocket;
             }
-            Handshake.Peer hp = Handshake.initiate(s, name, creation(), DistFlags.ADVERTISED, cookie, peer);
+            Handshake.Peer hp = Handshake.initiate(s, name, creation(), DistFlags.ADVERTISED, cookie, peer, stillPending);
             return install(s, raw, hp);
         } catch (IOException | RuntimeException e) {
             raw.close();
@@ -471,6 +488,8 @@ public final class Node implements AutoCloseable, SignalRouter {
 
     private void acceptOne(Socket raw) {
         Socket s = raw;
+        String[] peerName = {null}; // once the peer has sent its name
+        boolean[] refused = {false}; // answered nok: this node's crossing attempt goes on
         try {
             raw.setSoTimeout((int) options.setupTime().toMillis());
             raw.setTcpNoDelay(true);
@@ -491,6 +510,7 @@ public final class Node implements AutoCloseable, SignalRouter {
             Handshake.Peer hp = Handshake.accept(s, name, creation(), DistFlags.ADVERTISED, cookie, new Handshake.Acceptor() {
                 @Override
                 public Handshake.Status statusFor(String peer) {
+                    peerName[0] = peer;
                     if (closed || !options.allows(peer)) {
                         return Handshake.Status.NOT_ALLOWED;
                     }
@@ -498,8 +518,15 @@ public final class Node implements AutoCloseable, SignalRouter {
                     if (c != null && c.isOpen()) {
                         return Handshake.Status.ALIVE;
                     }
-                    if (pending.containsKey(peer)) {
-                        return name.compareTo(peer) > 0 ? Handshake.Status.NOK : Handshake.Status.OK_SIMULTANEOUS;
+                    Pending own = pending.get(peer);
+                    if (own != null) {
+                        // both nodes connect at once: the greater name keeps its own attempt
+                        if (name.compareTo(peer) > 0) {
+                            refused[0] = true;
+                            return Handshake.Status.NOK;
+                        }
+                        own.superseded = true;
+                        return Handshake.Status.OK_SIMULTANEOUS;
                     }
                     return Handshake.Status.OK;
                 }
@@ -513,15 +540,21 @@ public final class Node implements AutoCloseable, SignalRouter {
                 }
             });
             install(s, raw, hp);
-        } catch (java.io.EOFException e) {
-            log.warn("handshake from {} failed: connection closed early", s.getRemoteSocketAddress());
-            closeQuietly(s);
-        } catch (java.net.SocketTimeoutException e) {
-            log.warn("handshake from {} failed: not completed within net_setuptime ({} ms)",
-                    s.getRemoteSocketAddress(), options.setupTime().toMillis());
-            closeQuietly(s);
         } catch (IOException | RuntimeException e) {
-            log.warn("handshake from {} failed: {}", s.getRemoteSocketAddress(), e.getMessage());
+            String why = e instanceof java.io.EOFException ? "connection closed early"
+                    : e instanceof java.net.SocketTimeoutException
+                            ? "not completed within net_setuptime (" + options.setupTime().toMillis() + " ms)"
+                            : e.getMessage();
+            String peer = peerName[0];
+            Connection other = peer == null ? null : connections.get(peer);
+            boolean crossing = peer != null && (pending.containsKey(peer) || (other != null && other.isOpen()));
+            if (crossing && (refused[0] || !(e instanceof Handshake.HandshakeException))) {
+                // it crossed this node's own attempt and gave way (refused, or dropped by the peer):
+                // as quiet as BEAM; a refusal such as a wrong cookie is still a warning
+                log.debug("connection attempt from {} ended, crossing this node's: {}", peer, why);
+            } else {
+                log.warn("handshake from {} failed: {}", s.getRemoteSocketAddress(), why);
+            }
             closeQuietly(s);
         }
     }

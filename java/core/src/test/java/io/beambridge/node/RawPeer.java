@@ -12,7 +12,7 @@ record RawPeer(Socket socket, String name) implements AutoCloseable {
         s.setTcpNoDelay(true); // the handshake writes a length, then a body: no Nagle delay between them
         String name = alive + Long.toHexString(System.nanoTime()) + "@localhost";
         try {
-            Handshake.initiate(s, name, 1, DistFlags.ADVERTISED, cookie, target.name());
+            Handshake.initiate(s, name, 1, DistFlags.ADVERTISED, cookie, target.name(), () -> true);
         } catch (IOException e) {
             s.close();
             throw e;

@@ -11,6 +11,8 @@ import com.ericsson.otp.erlang.OtpErlangPid;
 import com.ericsson.otp.erlang.OtpErlangRef;
 import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.gen.Gen;
+import io.beambridge.gen.GenServer;
+import io.beambridge.gen.ServerRef;
 import io.beambridge.node.Node;
 import io.beambridge.node.NodeOptions;
 import io.beambridge.process.Proc;
@@ -25,7 +27,11 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -215,5 +221,55 @@ class ConnectionsTest {
         assertEquals(name, longJava.name());
         assertTrue(longJava.ping(longErl.name()), longErl.name());
         assertEquals(Terms.atom("pong"), longErl.eval("net_adm:ping('" + name + "')"));
+    }
+    /**
+     * Both nodes connect at the same moment, round after round: the BEAM node sends to a
+     * Java process while Java processes call the BEAM node. As between two BEAM nodes,
+     * one connection wins (the attempt of the node with the greater name) and carries
+     * everything: no call fails {@code nodedown}, no message is lost, and no warning
+     * names the peer. Both orders of names are tried.
+     */
+    @Test
+    void connectingFromBothSidesAtOnceGivesOneConnectionThatLosesNothing() throws Exception {
+        for (String name : List.of("alpha", "zulu")) { // before and after "java"
+            try (LogCapture log = new LogCapture()) {
+                connectFromBothSides(name);
+                // (an attempt the BEAM node drops before it sends its name is only an address here)
+                List<String> warnings = log.text().lines()
+                        .filter(l -> l.contains(" WARN ") && l.contains(name + "_")).toList();
+                assertEquals(List.of(), warnings, "no warning names the node for a simultaneous connect");
+            }
+        }
+    }
+
+    static void connectFromBothSides(String name) throws Exception {
+        {
+            BeamNode erl = cluster.erl(name).start();
+            erl.eval("register(echo, spawn(fun() -> L = fun L() -> receive {'$gen_call', From, R} -> "
+                    + "gen:reply(From, R), L() end end, L() end)), ok.");
+            for (int round = 0; round < 25; round++) {
+                java.disconnect(erl.name());
+                PeerKillTest.awaitTrue(() -> Terms.atom("false").equals(
+                        erl.eval("lists:member('" + java.name() + "', nodes(hidden))")), "no connection left");
+                try (Proc inbox = java.mailbox()) {
+                    // the BEAM node sends (and so connects) as soon as the eval returns, when Java calls
+                    erl.eval("P = binary_to_term(" + PeerKillTest.bytesOf(inbox.self()) + "), "
+                            + "spawn(fun() -> P ! {hello, " + round + "} end), ok.");
+                    OtpErlangObject request = Terms.tuple(Terms.atom("round"), round);
+                    List<Future<OtpErlangObject>> calls = new ArrayList<>();
+                    try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
+                        for (int c = 0; c < 4; c++) {
+                            calls.add(callers.submit(() -> GenServer.call(java, ServerRef.remote("echo", erl.name()), request)));
+                        }
+                    }
+                    for (Future<OtpErlangObject> call : calls) {
+                        assertEquals(request, call.get(), erl.name() + ", round " + round);
+                    }
+                    assertEquals(Terms.tuple(Terms.atom("hello"), round), inbox.receive(WAIT),
+                            erl.name() + ", round " + round);
+                }
+            }
+            erl.stop();
+        }
     }
 }
