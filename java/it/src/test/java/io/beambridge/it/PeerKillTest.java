@@ -50,19 +50,31 @@ class PeerKillTest {
         java = cluster.javaNode("java");
     }
 
-    /** On a BEAM node: a registered echo gen_server, and a streamer of numbered messages to {@code to}. */
+    /**
+     * On a BEAM node: a registered echo gen_server, a sink that takes every message, and
+     * an idle process to link to and monitor.
+     */
     static final String SERVICES = """
             Echo = spawn(fun() -> L = fun L() -> receive {'$gen_call', From, R} -> gen:reply(From, R), L() end end, L() end),
             register(echo, Echo),
+            register(sink, spawn(fun() -> S = fun S() -> receive _ -> S() end end, S() end)),
             Idle = spawn(fun() -> receive never -> ok end end),
             register(idle, Idle),
             ok.
             """;
 
+    /**
+     * Each stream's rate: {@value} messages every 10 ms. A load, well below what two
+     * nodes on a 2-core machine carry: at a flood (100,000 a second here) the Java
+     * node's frames, larger than BEAM's without the atom cache, fill the receive window,
+     * and calls queued behind them can wait out their 10 s.
+     */
+    static final int BURST = 50;
+
     static String streamer(OtpErlangPid to) {
         return "To = binary_to_term(" + bytesOf(to) + "),"
-                + "spawn(fun() -> S = fun S(N) -> [To ! {stream, I} || I <- lists:seq(N, N + 99)],"
-                + " receive after 1 -> ok end, S(N + 100) end, S(0) end).";
+                + "spawn(fun() -> S = fun S(N) -> [To ! {stream, I} || I <- lists:seq(N, N + " + (BURST - 1) + ")],"
+                + " receive after 10 -> ok end, S(N + " + BURST + ") end, S(0) end).";
     }
 
     static String bytesOf(OtpErlangObject t) {
@@ -84,6 +96,7 @@ class PeerKillTest {
         String vname = victim.name();
         victim.eval(SERVICES);
         OtpErlangPid idle = (OtpErlangPid) victim.eval("whereis(idle)");
+        OtpErlangPid sink = (OtpErlangPid) victim.eval("whereis(sink)");
         OtpErlangPid echo = (OtpErlangPid) victim.eval("whereis(echo)");
 
         // load: callers, a stream each way
@@ -112,9 +125,9 @@ class PeerKillTest {
         victim.eval(streamer(inbox.self()));
         Proc outStream = java.spawn(self -> {
             for (long i = 0; i < 100_000_000 && !stop.get(); i++) {
-                self.send(idle, Terms.tuple(Terms.atom("stream"), i));
-                if (i % 100 == 99) {
-                    Thread.sleep(1);
+                self.send(sink, Terms.tuple(Terms.atom("stream"), i));
+                if (i % BURST == BURST - 1) {
+                    Thread.sleep(10);
                 }
             }
         });
