@@ -316,8 +316,8 @@ public final class Node implements AutoCloseable, SignalRouter {
     }
 
     private Connection connection(String peer, boolean connect) {
-        Connection c = connections.get(peer);
-        if (c != null && c.isOpen()) {
+        Connection c = openConnection(peer);
+        if (c != null) {
             return c;
         }
         if (!connect || closed || peer.equals(name)) {
@@ -330,18 +330,15 @@ public final class Node implements AutoCloseable, SignalRouter {
         }
         Connection result = null;
         try {
-            c = connections.get(peer); // installed since the first look: the peer connected meanwhile
-            if (c != null && c.isOpen()) {
+            c = openConnection(peer); // installed since the first look: the peer connected meanwhile
+            if (c != null) {
                 return result = c;
             }
-            return result = initiate(peer, () -> {
-                Connection now = connections.get(peer);
-                return !mine.superseded && (now == null || !now.isOpen());
-            });
+            return result = initiate(peer, () -> !mine.superseded && openConnection(peer) == null);
         } catch (Handshake.SimultaneousException e) {
             log.debug("{}; waiting for its connection", e.getMessage());
-            Connection now = connections.get(peer);
-            return result = now != null && now.isOpen() ? now : await(mine, peer);
+            Connection now = openConnection(peer);
+            return result = now != null ? now : await(mine, peer);
         } catch (Handshake.HandshakeException | javax.net.ssl.SSLException e) {
             log.warn("cannot connect to {}: {}", peer, e.getMessage());
             return null;
@@ -352,6 +349,12 @@ public final class Node implements AutoCloseable, SignalRouter {
             mine.done.complete(result); // those waiting for this attempt get what it got (unless install gave them more)
             pending.remove(peer, mine);
         }
+    }
+
+    /** The connection to {@code peer} when there is one and it is open, else null. */
+    private Connection openConnection(String peer) {
+        Connection c = connections.get(peer);
+        return c != null && c.isOpen() ? c : null;
     }
 
     private Connection await(Pending p, String peer) {
@@ -514,8 +517,7 @@ public final class Node implements AutoCloseable, SignalRouter {
                     if (closed || !options.allows(peer)) {
                         return Handshake.Status.NOT_ALLOWED;
                     }
-                    Connection c = connections.get(peer);
-                    if (c != null && c.isOpen()) {
+                    if (openConnection(peer) != null) {
                         return Handshake.Status.ALIVE;
                     }
                     Pending own = pending.get(peer);
@@ -546,8 +548,7 @@ public final class Node implements AutoCloseable, SignalRouter {
                             ? "not completed within net_setuptime (" + options.setupTime().toMillis() + " ms)"
                             : e.getMessage();
             String peer = peerName[0];
-            Connection other = peer == null ? null : connections.get(peer);
-            boolean crossing = peer != null && (pending.containsKey(peer) || (other != null && other.isOpen()));
+            boolean crossing = peer != null && (pending.containsKey(peer) || openConnection(peer) != null);
             if (crossing && (refused[0] || !(e instanceof Handshake.HandshakeException))) {
                 // it crossed this node's own attempt and gave way (refused, or dropped by the peer):
                 // as quiet as BEAM; a refusal such as a wrong cookie is still a warning

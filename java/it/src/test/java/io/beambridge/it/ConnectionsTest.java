@@ -245,8 +245,7 @@ class ConnectionsTest {
     static void connectFromBothSides(String name) throws Exception {
         {
             BeamNode erl = cluster.erl(name).start();
-            erl.eval("register(echo, spawn(fun() -> L = fun L() -> receive {'$gen_call', From, R} -> "
-                    + "gen:reply(From, R), L() end end, L() end)), ok.");
+            erl.eval(PeerKillTest.SERVICES); // a registered echo server
             for (int round = 0; round < 25; round++) {
                 java.disconnect(erl.name());
                 PeerKillTest.awaitTrue(() -> Terms.atom("false").equals(
