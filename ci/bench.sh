@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cp=$(cat java/bench/target/classpath.txt):java/bench/target/classes
 # shellcheck disable=SC2086
-exec "$JAVA_HOME/bin/java" -Xms1g -Xmx4g -XX:+UseG1GC \
+exec "$JAVA_HOME/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED -Xms1g -Xmx4g -XX:+UseG1GC \
   -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dbench.projectDir="$PWD" ${BENCH_OPTS:-} \
   -cp "$cp" io.beambridge.bench.BenchMain

@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cp=$(cat java/examples/target/classpath.txt):java/examples/target/classes
-exec "$JAVA_HOME/bin/java" -cp "$cp" io.beambridge.examples.DemoNode
+exec "$JAVA_HOME/bin/java" --add-opens java.base/java.lang=ALL-UNNAMED -cp "$cp" io.beambridge.examples.DemoNode

@@ -43,7 +43,8 @@ begin "end-to-end tests (java/it) against OTP 27 / Elixir 1.18 in $root"
   -Dbeambridge.testkit.prefix="$here/in-root.sh $root" \
   -Dbeambridge.erlang.ebin="$run_dir/ebin" \
   -Dbeambridge.testkit.nodeFiles="$root$run_dir:$run_dir" \
-  -Dbeambridge.it.otp=27 -Dbeambridge.it.elixir=1.18
+  -Dbeambridge.it.otp=27 -Dbeambridge.it.elixir=1.18 \
+  -Dbeambridge.carrier=false # processes on the JDK scheduler only: the path without --add-opens
 took "the OTP 27 run"
 
 begin "Docker tests of the test kit (tag docker)"

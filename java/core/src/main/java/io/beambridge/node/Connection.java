@@ -1,6 +1,7 @@
 package io.beambridge.node;
 
 import com.ericsson.otp.erlang.OtpOutputStream;
+import io.beambridge.process.Carrier;
 import io.beambridge.process.Flushes;
 import io.beambridge.process.Signal;
 import java.io.BufferedOutputStream;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One distribution connection after its handshake. A reader thread decodes packets
- * and delivers their signals to the node's processes in order. Senders encode on their
+ * and delivers their signals to the node's processes in order; before it reads again it
+ * runs the activations that delivery started (it is their {@link Carrier}), and waits
+ * for more input busily for a moment before it blocks, as a BEAM scheduler does. Senders encode on their
  * own thread and queue the frame; who writes it: an activation of a reactive process
  * (a GenServer's) writes its own frames, together with whatever else is queued, once
  * it has no more messages waiting (see {@link Flushes}) — no thread hand-off per reply;
@@ -35,6 +38,10 @@ import org.slf4j.LoggerFactory;
 final class Connection implements Flushes.Flushable {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final long READER_STACK = 256L << 20; // deep terms decode recursively
+    /** How many activations the reader runs at most between two reads. */
+    private static final int RUN_BUDGET = 256;
+    /** How long the reader looks for more input before it blocks in a read. */
+    private static final long SPIN_NANOS = Long.getLong("beambridge.reader.spinNanos", 50_000);
 
     private final Node node;
     final String peer;
@@ -65,7 +72,10 @@ final class Connection implements Flushes.Flushable {
     private volatile long framesWritten; // written under writeLock
     private volatile long framesRead;
     private final CountingOutputStream socketOut;
-    private final Thread reader;
+    private volatile Thread reader; // replaced when its carrier is taken over
+    // the reader's state, handed from one reader thread to the next at a packet boundary
+    private final Packets.Reader packets;
+    private ReaderInput input;
     private final Thread writer;
 
     Connection(Node node, Socket socket, Socket raw, Handshake.Peer peer, NodeOptions options) {
@@ -86,10 +96,21 @@ final class Connection implements Flushes.Flushable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        this.reader = new Thread(null, this::readLoop, "beambridge-reader-" + this.peer, READER_STACK);
+        this.packets = new Packets.Reader(maxMessageSize, node.name());
+        this.reader = newReader();
         this.writer = new Thread(this::writeLoop, "beambridge-writer-" + this.peer);
-        reader.setDaemon(true);
         writer.setDaemon(true);
+    }
+
+    private Thread newReader() {
+        Thread t = new Carrier.CarrierThread("beambridge-reader-" + peer, READER_STACK, this::readLoop,
+                () -> {
+                    Thread next = newReader(); // the old one ends once the run that keeps it returns
+                    reader = next;
+                    next.start();
+                });
+        t.setDaemon(true);
+        return t;
     }
 
     void start() {
@@ -290,17 +311,24 @@ final class Connection implements Flushes.Flushable {
     // ------------------------------------------------------------------ receiving
 
     private void readLoop() {
-        Packets.Reader packets = new Packets.Reader(maxMessageSize, node.name());
+        Carrier carrier = Thread.currentThread() instanceof Carrier.CarrierThread t ? t.carrier() : null;
         String why = "closed by peer";
         try {
-            // Blocking reads without a timeout: one read system call per wake-up, no poll. The
-            // writer watches bytesRead and closes the socket after net_ticktime without input.
-            socket.setSoTimeout(0);
-            InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1 << 16);
+            if (input == null) { // the first reader; a later one goes on from the packet its predecessor left at
+                socket.setSoTimeout(0); // the writer closes the socket after net_ticktime without input
+                input = new ReaderInput(socket.getInputStream(), raw == socket ? null : raw.getInputStream());
+            }
+            ReaderInput in = input;
             byte[] header = new byte[4];
             byte[] small = new byte[4096];
             while (!closed) {
-                readFully(in, header, 4);
+                if (in.isEmpty()) {
+                    if (carrier != null && carrier.hasQueued() && !carrier.runQueued(RUN_BUDGET)) {
+                        return; // taken over: another reader goes on from here
+                    }
+                    in.awaitInput(SPIN_NANOS);
+                }
+                readFully(in, carrier, header, 4);
                 int len = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
                         | (header[3] & 0xff);
                 if (len == 0) {
@@ -313,7 +341,7 @@ final class Connection implements Flushes.Flushable {
                     break;
                 }
                 byte[] p = len <= small.length ? small : new byte[len];
-                readFully(in, p, len);
+                readFully(in, carrier, p, len);
                 framesRead++;
                 Packets.Message m;
                 io.beambridge.process.Signal s;
@@ -346,16 +374,74 @@ final class Connection implements Flushes.Flushable {
         close(why);
     }
 
-    /** Reads exactly {@code len} bytes, counting them for the writer's net_ticktime watch. */
-    private void readFully(InputStream in, byte[] b, int len) throws IOException {
+    /**
+     * Reads exactly {@code len} bytes, counting them for the writer's net_ticktime watch.
+     * Activations still waiting on the carrier when the reader must block inside a packet
+     * go to the default scheduler.
+     */
+    private void readFully(ReaderInput in, Carrier carrier, byte[] b, int len) throws IOException {
         int off = 0;
         while (off < len) {
+            if (carrier != null && in.isEmpty() && carrier.hasQueued()) {
+                carrier.handOff();
+            }
             int n = in.read(b, off, len - off);
             if (n < 0) {
                 throw new EOFException();
             }
             off += n;
             bytesRead += n;
+        }
+    }
+
+    /** The reader's buffered input. */
+    private static final class ReaderInput {
+        private final InputStream in;
+        private final InputStream rawIn; // the TCP socket's under TLS: where input shows first
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int count;
+
+        ReaderInput(InputStream in, InputStream rawIn) {
+            this.in = in;
+            this.rawIn = rawIn;
+        }
+
+        boolean isEmpty() {
+            return pos == count;
+        }
+
+        /**
+         * Looks for input for up to {@code nanos} before the next read blocks: a peer
+         * that answers within that time wakes no thread (BEAM's schedulers wait busily too).
+         */
+        void awaitInput(long nanos) throws IOException {
+            if (nanos <= 0) {
+                return;
+            }
+            long deadline = System.nanoTime() + nanos;
+            while (in.available() == 0 && (rawIn == null || rawIn.available() == 0)
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }
+
+        int read(byte[] b, int off, int len) throws IOException {
+            if (pos == count) {
+                if (len >= buf.length) {
+                    return in.read(b, off, len);
+                }
+                int n = in.read(buf, 0, buf.length);
+                if (n <= 0) {
+                    return n;
+                }
+                pos = 0;
+                count = n;
+            }
+            int k = Math.min(len, count - pos);
+            System.arraycopy(buf, pos, b, off, k);
+            pos += k;
+            return k;
         }
     }
 

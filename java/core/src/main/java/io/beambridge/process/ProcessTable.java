@@ -169,7 +169,12 @@ public final class ProcessTable {
 
     /** Starts an activation of a reactive process that found its mailbox idle. */
     void activate(Proc p) {
-        Thread.startVirtualThread(() -> runActivation(p));
+        Carrier c = Carrier.current();
+        if (c != null) {
+            c.start(() -> runActivation(p)); // run by this thread's carrier, before it reads again
+        } else {
+            Thread.startVirtualThread(() -> runActivation(p));
+        }
     }
 
     private void runActivation(Proc p) {

@@ -1,0 +1,123 @@
+package io.beambridge.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.ericsson.otp.erlang.OtpErlangObject;
+import io.beambridge.gen.From;
+import io.beambridge.gen.GenServer;
+import io.beambridge.gen.Init;
+import io.beambridge.gen.Result;
+import io.beambridge.gen.ServerRef;
+import io.beambridge.gen.StartOptions;
+import io.beambridge.node.Node;
+import io.beambridge.term.Terms;
+import io.beambridge.testkit.BeamCluster;
+import io.beambridge.testkit.BeamNode;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A connection's reader runs the callbacks of the calls it delivers (see
+ * {@code io.beambridge.process.Carrier}); a callback that computes for a long time, or
+ * one that calls another Java server, holds up nothing else the BEAM node asks of the
+ * Java node — as on BEAM, where a busy process leaves the other processes running.
+ */
+class BusyServerTest {
+    @RegisterExtension
+    static final BeamCluster cluster = BeamCluster.create();
+    static Node java;
+    static BeamNode ex;
+
+    @BeforeAll
+    static void start() {
+        java = cluster.javaNode("java");
+        ex = cluster.elixir("ex").start();
+    }
+
+    /** Computes, without blocking, until released. */
+    static final class Spinner implements GenServer<Void> {
+        final AtomicBoolean release = new AtomicBoolean();
+
+        @Override
+        public Init<Void> init() {
+            return Init.ok(null);
+        }
+
+        @Override
+        public Result<Void> handleCall(OtpErlangObject request, From from, Void state) {
+            while (!release.get()) {
+                Thread.onSpinWait();
+            }
+            return Result.reply(Terms.atom("spun"), state);
+        }
+    }
+
+    /** Releases the spinner; or, asked {@code {:via, name, x}}, calls the server {@code name} with x. */
+    static final class Releaser implements GenServer<Spinner> {
+        final Spinner spinner;
+
+        Releaser(Spinner spinner) {
+            this.spinner = spinner;
+        }
+
+        @Override
+        public Init<Spinner> init() {
+            return Init.ok(spinner);
+        }
+
+        @Override
+        public Result<Spinner> handleCall(OtpErlangObject request, From from, Spinner state) {
+            if (request instanceof com.ericsson.otp.erlang.OtpErlangTuple t && t.arity() == 3) {
+                String target = ((com.ericsson.otp.erlang.OtpErlangAtom) t.elementAt(1)).atomValue();
+                return Result.reply(GenServer.call(ServerRef.local(target), t.elementAt(2)), state);
+            }
+            state.release.set(true);
+            return Result.reply(Terms.atom("released"), state);
+        }
+    }
+
+    /** Answers every call with the request. */
+    static final class Echo implements GenServer<Void> {
+        @Override
+        public Init<Void> init() {
+            return Init.ok(null);
+        }
+
+        @Override
+        public Result<Void> handleCall(OtpErlangObject request, From from, Void state) {
+            return Result.reply(request, state);
+        }
+    }
+
+    @Test
+    void aServerComputingInACallbackHoldsUpNoOtherServerTheBeamNodeCalls() {
+        Spinner spinner = new Spinner();
+        GenServer.start(java, spinner, StartOptions.name("Elixir.Spinner"));
+        GenServer.start(java, new Releaser(spinner), StartOptions.name("Elixir.Releaser"));
+        GenServer.start(java, new Echo(), StartOptions.name("Elixir.Echo"));
+        try (LogCapture log = new LogCapture()) {
+            OtpErlangObject result = Elixir.eval(ex, """
+                    spinning = Task.async(fn -> GenServer.call({Spinner, java}, :spin, :infinity) end)
+                    # the spinner's call is under way once its server stops answering sys requests
+                    true = Enum.any?(1..500, fn _ ->
+                      try do :sys.get_state({Spinner, java}, 10); false catch :exit, _ -> true end
+                    end)
+                    nested = GenServer.call({Releaser, java}, {:via, :"Elixir.Echo", :hello}, 5000)
+                    released = GenServer.call({Releaser, java}, :release, 5000)
+                    {nested, released, Task.await(spinning, 5000)}
+                    """, "java", Terms.atom(java.name()));
+            assertEquals(Terms.tuple(Terms.atom("hello"), Terms.atom("released"), Terms.atom("spun")), result,
+                    "the other servers answered while the spinner computed; then it answered too");
+            if (io.beambridge.process.Carrier.isAvailable()) {
+                assertTrue(log.awaitLine(Duration.ofSeconds(5), "beambridge-reader-", "busy for over"),
+                        "the reader that ran the spinner's call handed its reading to a new thread");
+            }
+        } finally {
+            spinner.release.set(true);
+        }
+    }
+}
