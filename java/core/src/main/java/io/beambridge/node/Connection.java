@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One distribution connection after its handshake. A reader thread decodes packets
  * and delivers their signals to the node's processes in order; before it reads again it
- * runs the activations that delivery started (it is their {@link Carrier}), and waits
- * for more input busily for a moment before it blocks, as a BEAM scheduler does. Senders encode on their
+ * runs the activations that delivery started (it is their {@link Carrier}); while it
+ * serves calls so, it looks for more input for a moment (yielding its core to any
+ * thread with work) before it blocks in a read, as a BEAM scheduler waits busily. Senders encode on their
  * own thread and queue the frame; who writes it: an activation of a reactive process
  * (a GenServer's) writes its own frames, together with whatever else is queued, once
  * it has no more messages waiting (see {@link Flushes}) — no thread hand-off per reply;
@@ -42,6 +43,8 @@ final class Connection implements Flushes.Flushable {
     private static final int RUN_BUDGET = 256;
     /** How long the reader looks for more input before it blocks in a read. */
     private static final long SPIN_NANOS = Long.getLong("beambridge.reader.spinNanos", 50_000);
+    /** How long after running activations the reader still counts as serving calls. */
+    private static final long SERVING_NANOS = 1_000_000;
 
     private final Node node;
     final String peer;
@@ -319,14 +322,23 @@ final class Connection implements Flushes.Flushable {
                 input = new ReaderInput(socket.getInputStream(), raw == socket ? null : raw.getInputStream());
             }
             ReaderInput in = input;
+            long served = System.nanoTime() - SERVING_NANOS; // when it last ran activations
             byte[] header = new byte[4];
             byte[] small = new byte[4096];
             while (!closed) {
-                if (in.isEmpty()) {
-                    if (carrier != null && carrier.hasQueued() && !carrier.runQueued(RUN_BUDGET)) {
-                        return; // taken over: another reader goes on from here
+                if (in.isEmpty() && carrier != null) {
+                    long now = System.nanoTime();
+                    if (carrier.hasQueued()) {
+                        if (!carrier.runQueued(RUN_BUDGET)) {
+                            return; // taken over: another reader goes on from here
+                        }
+                        served = now;
                     }
-                    in.awaitInput(SPIN_NANOS);
+                    // Serving calls lately, the next input may be near. (Not when it only delivers to
+                    // processes of the JDK's scheduler: waiting busily would take a core from them.)
+                    if (now - served < SERVING_NANOS) {
+                        in.awaitInput(SPIN_NANOS);
+                    }
                 }
                 readFully(in, carrier, header, 4);
                 int len = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
@@ -422,7 +434,7 @@ final class Connection implements Flushes.Flushable {
             long deadline = System.nanoTime() + nanos;
             while (in.available() == 0 && (rawIn == null || rawIn.available() == 0)
                     && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+                Thread.yield(); // a thread that has work on this core gets it
             }
         }
 
