@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * computing, or a virtual thread pinned while it blocks) does not stop the reading: the
  * carrier is taken over — what waits here moves to the default scheduler, and the
  * owner's {@code takeover} action starts another thread to go on with its work; the
- * old thread ends once its run returns.
+ * old thread ends once its run returns. It is logged (at info once a minute at most).
  *
  * <p>Needs the JDK's virtual thread builder with a scheduler of one's own
  * ({@code --add-opens java.base/java.lang=ALL-UNNAMED}), and can be switched off with
@@ -231,7 +231,9 @@ public final class Carrier implements Executor {
     private static final class Watchdog {
         static final Set<Carrier> CARRIERS = ConcurrentHashMap.newKeySet();
         private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(2);
+        private static final long INFO_EVERY = TimeUnit.MINUTES.toNanos(1);
         private static volatile Thread thread;
+        private static long lastInfo; // the watchdog thread's only
 
         static void start() {
             if (thread == null) {
@@ -255,8 +257,13 @@ public final class Carrier implements Executor {
                     if (s > 0 && now - s > LIMIT && c.state.compareAndSet(s, TAKEN)) {
                         CARRIERS.remove(c);
                         c.handOff();
-                        log.info("a process kept {} busy for over {} ms: its work goes on in a new thread",
-                                c.owner.getName(), LIMIT_MILLIS);
+                        String m = "a process kept {} busy for over {} ms: its work goes on in a new thread";
+                        if (now - lastInfo > INFO_EVERY || lastInfo == 0) { // once a minute at most
+                            lastInfo = now;
+                            log.info(m, c.owner.getName(), LIMIT_MILLIS);
+                        } else {
+                            log.debug(m, c.owner.getName(), LIMIT_MILLIS);
+                        }
                         try {
                             c.takeover.run();
                         } catch (RuntimeException e) {
