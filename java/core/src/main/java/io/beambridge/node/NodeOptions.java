@@ -21,7 +21,8 @@ import java.util.Set;
  * @param tickTime      net_ticktime: a peer silent this long is disconnected
  * @param setupTime     net_setuptime: the limit for each handshake step
  * @param maxMessageSize the largest packet accepted; a bigger one drops its connection
- * @param busyLimit     queued bytes on one connection beyond which senders wait
+ * @param busyLimit     queued bytes on one connection beyond which senders wait (1 MB by default,
+ *                      as BEAM's {@code +zdbbl})
  * @param allowedPeers  node names allowed to connect either way; empty for any
  * @param tls           TLS for every connection, as {@code erl -proto_dist inet_tls}; null for plain TCP
  *                      (EPMD is plain TCP either way)
@@ -83,7 +84,7 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
         private Duration tickTime = Duration.ofSeconds(60);
         private Duration setupTime = Duration.ofSeconds(7);
         private long maxMessageSize = 256L << 20;
-        private long busyLimit = 8L << 20;
+        private long busyLimit = 1L << 20;
         private Set<String> allowedPeers = Set.of();
         private Tls tls;
 

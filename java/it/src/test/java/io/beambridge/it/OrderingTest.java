@@ -150,7 +150,8 @@ class OrderingTest {
     @Test
     void aGracefulStopFlushesQueuedMessages() throws Exception {
         int burst = 300_000;
-        Node flusher = cluster.javaNode("flusher");
+        // a busy limit above the burst (12 MB) so that the burst is still queued when close begins
+        Node flusher = cluster.javaNode("flusher", o -> o.busyLimit(64L << 20));
         try (Proc report = java.mailbox()) {
             OtpErlangPid counter = (OtpErlangPid) erl.rpc("bb_ordering", "burst_counter", report.self(), burst, 10_000);
             OtpErlangBinary padding = new OtpErlangBinary(new byte[40]);
