@@ -78,25 +78,12 @@ class BusyServerTest {
         }
     }
 
-    /** Answers every call with the request. */
-    static final class Echo implements GenServer<Void> {
-        @Override
-        public Init<Void> init() {
-            return Init.ok(null);
-        }
-
-        @Override
-        public Result<Void> handleCall(OtpErlangObject request, From from, Void state) {
-            return Result.reply(request, state);
-        }
-    }
-
     @Test
     void aServerComputingInACallbackHoldsUpNoOtherServerTheBeamNodeCalls() {
         Spinner spinner = new Spinner();
         GenServer.start(java, spinner, StartOptions.name("Elixir.Spinner"));
         GenServer.start(java, new Releaser(spinner), StartOptions.name("Elixir.Releaser"));
-        GenServer.start(java, new Echo(), StartOptions.name("Elixir.Echo"));
+        GenServer.start(java, new NetnsJavaNode.Echo(), StartOptions.name("Elixir.Echo"));
         try {
             OtpErlangObject result = Elixir.eval(ex, """
                     spinning = Task.async(fn -> GenServer.call({Spinner, java}, :spin, :infinity) end)
