@@ -61,10 +61,16 @@ unregister_name({Registry, Key, _Value}) ->
     unregister(Registry, Key, self()).
 
 %% @doc The pid registered under a unique key, or `undefined' (also when the
-%% registry cannot be reached).
+%% registry cannot be reached). Never a process of this node that has ended (the
+%% registry may not have heard of it yet).
 -spec whereis_name(name()) -> pid() | undefined.
 whereis_name({Registry, Key}) ->
     try call(Registry, {whereis, Key}) of
+        Pid when is_pid(Pid), node(Pid) =:= node() ->
+            case is_process_alive(Pid) of
+                true -> Pid;
+                false -> undefined
+            end;
         Pid when is_pid(Pid) -> Pid;
         _ -> undefined
     catch
@@ -90,10 +96,22 @@ send(Name, Msg) ->
 
 %% @doc Registers `Pid' under `Key' with `Value'. `{ok, RegistryPid}', or for a
 %% unique key that is taken `{error, {already_registered, Pid}}'.
+%%
+%% A unique key held by a process of this node that is no longer alive is free,
+%% as in Elixir's `Registry': the registry may not have heard of its end yet (the
+%% holder's `DOWN' can still be on its way), so this node, which knows, says so.
 -spec register(registry(), term(), pid(), term()) ->
           {ok, pid()} | {error, {already_registered, pid()}}.
 register(Registry, Key, Pid, Value) ->
-    call(Registry, {register, Key, Pid, Value}).
+    case call(Registry, {register, Key, Pid, Value}) of
+        {error, {already_registered, Holder}} when node(Holder) =:= node() ->
+            case is_process_alive(Holder) of
+                true -> {error, {already_registered, Holder}};
+                false -> call(Registry, {register_replacing, Key, Pid, Value, Holder})
+            end;
+        Reply ->
+            Reply
+    end.
 
 %% @doc Removes `Pid''s registrations of `Key'.
 -spec unregister(registry(), term(), pid()) -> ok.

@@ -63,6 +63,7 @@ public final class Registry {
     private static final OtpErlangAtom REGISTER = new OtpErlangAtom("register");
     private static final OtpErlangAtom UNREGISTER = new OtpErlangAtom("unregister");
     private static final OtpErlangAtom ALREADY_REGISTERED = new OtpErlangAtom("already_registered");
+    private static final OtpErlangAtom SYNC = new OtpErlangAtom("sync");
 
     /** Whether a key holds one process or many. */
     public enum Keys { UNIQUE, DUPLICATE }
@@ -125,6 +126,9 @@ public final class Registry {
             if (m instanceof OtpErlangTuple t && t.arity() == 5 && Atoms.DOWN.equals(t.elementAt(0))
                     && t.elementAt(3) instanceof OtpErlangPid pid) {
                 removeAll(this, pid);
+            } else if (m instanceof OtpErlangTuple t && t.arity() == 3 && Gen.GEN_CALL.equals(t.elementAt(0))
+                    && SYNC.equals(t.elementAt(2))) {
+                Gen.reply(self, t.elementAt(1), Atoms.OK);
             }
         }
     }
@@ -254,7 +258,56 @@ public final class Registry {
      * returned. The registration ends when {@code pid} ends or its node disconnects.
      */
     public RegisterResult register(OtpErlangObject key, OtpErlangPid pid, OtpErlangObject value) {
+        return register(key, pid, value, null);
+    }
+
+    /**
+     * As {@link #register(OtpErlangObject, OtpErlangPid, OtpErlangObject)}; a unique key
+     * held by a process that is gone is free, as in Elixir's Registry, even before its
+     * DOWN has been handled: a local holder is checked at once; for a remote one, a DOWN
+     * already delivered is handled first; {@code deadHolder} is a pid its own node says
+     * has ended (the via module checks, {@code register_replacing}).
+     */
+    private RegisterResult register(OtpErlangObject key, OtpErlangPid pid, OtpErlangObject value,
+                                    OtpErlangPid deadHolder) {
         OtpErlangObject k = Terms.canonical(key);
+        for (int attempt = 0; ; attempt++) {
+            OtpErlangPid holder = tryRegister(k, pid, value);
+            if (holder == null) {
+                return new RegisterResult.Registered(partitionOf(pid).proc.self());
+            }
+            if (holder.equals(deadHolder) || isDeadLocal(holder)) {
+                removeAll(partitionOf(holder), holder); // what its DOWN will do; that DOWN then finds nothing
+            } else if (attempt == 0 && !holder.node().equals(node.name())) {
+                sync(partitionOf(holder)); // handles a DOWN of the holder delivered before this call
+            } else {
+                return new RegisterResult.AlreadyRegistered(holder);
+            }
+        }
+    }
+
+    /** True for a pid of this node whose process has ended. */
+    private boolean isDeadLocal(OtpErlangPid pid) {
+        if (!pid.node().equals(node.name())) {
+            return false;
+        }
+        Proc p = node.table().lookup(pid);
+        return p == null || !p.isAlive();
+    }
+
+    /** Waits until partition {@code p} has handled every message delivered to it before this call. */
+    private void sync(Partition p) {
+        node.table().asCaller(self -> {
+            try {
+                return Gen.call(self, p.proc.self(), SYNC, 5000);
+            } catch (io.beambridge.process.ExitException e) {
+                return null; // the registry is stopping
+            }
+        });
+    }
+
+    /** Registers {@code pid} under the canonical key {@code k}; null when done, else the holder of a unique key. */
+    private OtpErlangPid tryRegister(OtpErlangObject k, OtpErlangPid pid, OtpErlangObject value) {
         Entry entry = new Entry(pid, value);
         Partition p = partitionOf(pid);
         boolean monitorNow = false;
@@ -263,7 +316,7 @@ public final class Registry {
             if (options.keys() == Keys.UNIQUE) {
                 Object held = table.putIfAbsent(k, entry);
                 if (held != null) {
-                    return new RegisterResult.AlreadyRegistered(((Entry) held).pid());
+                    return ((Entry) held).pid();
                 }
             } else {
                 while (true) {
@@ -296,7 +349,7 @@ public final class Registry {
             }
         }
         notifyListeners(REGISTER, k, pid, value);
-        return new RegisterResult.Registered(p.proc.self());
+        return null;
     }
 
     /** Registers the calling process {@code self} ({@code Registry.register/3}). */
@@ -404,19 +457,22 @@ public final class Registry {
     public List<Entry> lookup(OtpErlangObject key) {
         Object held = table.get(Terms.canonical(key));
         if (held instanceof Entry e) {
-            return List.of(e);
+            return isDeadLocal(e.pid()) ? List.of() : List.of(e);
         }
         if (held instanceof Bucket b) {
+            List<Entry> l;
             synchronized (b) {
-                return List.copyOf(b.entries);
+                l = List.copyOf(b.entries);
             }
+            return l.stream().anyMatch(e -> isDeadLocal(e.pid()))
+                    ? l.stream().filter(e -> !isDeadLocal(e.pid())).toList() : l;
         }
         return List.of();
     }
 
-    /** The pid of a unique key, or null ({@code whereis_name}). */
+    /** The pid of a unique key, or null ({@code whereis_name}); never a local process that has ended. */
     public OtpErlangPid whereis(OtpErlangObject key) {
-        return table.get(Terms.canonical(key)) instanceof Entry e ? e.pid() : null;
+        return table.get(Terms.canonical(key)) instanceof Entry e && !isDeadLocal(e.pid()) ? e.pid() : null;
     }
 
     /** The keys {@code pid} is registered under ({@code Registry.keys/2}). */
@@ -567,6 +623,8 @@ public final class Registry {
         String op = ((OtpErlangAtom) r.elementAt(0)).atomValue();
         return switch (op) {
             case "register" -> register(r.elementAt(1), (OtpErlangPid) r.elementAt(2), r.elementAt(3)).toTerm();
+            case "register_replacing" -> register(r.elementAt(1), (OtpErlangPid) r.elementAt(2), r.elementAt(3),
+                    (OtpErlangPid) r.elementAt(4)).toTerm();
             case "unregister" -> {
                 unregister(r.elementAt(1), (OtpErlangPid) r.elementAt(2));
                 yield Atoms.OK;

@@ -87,6 +87,27 @@ class RegistryInteropTest {
     }
 
     @Test
+    void aKilledElixirServerIsReplacedAtOnceUnderTheSameViaKey() {
+        // kill, then start_link again at once under the same key: the dead holder's key is free,
+        // whether or not the Java registry has seen its DOWN yet
+        OtpErlangObject outcome = Elixir.eval(ex, """
+                name = {:via, :beambridge_registry, {reg, {:restart, 1}}}
+                Process.flag(:trap_exit, true)
+                {:ok, first} = Agent.start_link(fn -> 0 end, name: name)
+                Enum.reduce_while(1..1000, {0, first}, fn i, {done, pid} ->
+                  Process.exit(pid, :kill)
+                  case Agent.start_link(fn -> i end, name: name) do
+                    {:ok, next} -> {:cont, {done + 1, next}}
+                    other -> {:halt, {done, {:failed, other}}}
+                  end
+                end)
+                |> then(fn {done, {:failed, why}} -> {done, why}; {done, last} -> {done, GenServer.whereis(name) == last} end)
+                """, "reg", reg());
+        assertEquals(Terms.tuple(Terms.integer(1000), Atoms.TRUE), outcome,
+                "{restarts that succeeded, the last one is the registered one}");
+    }
+
+    @Test
     void registrationsOfANodeGoWhenItDisconnects() {
         BeamNode doomed = cluster.elixir("doomed").codePath(System.getProperty("beambridge.erlang.ebin")).start();
         OtpErlangTuple key = Terms.tuple(Terms.atom("counter"), 2);
