@@ -1,20 +1,16 @@
 package io.beambridge.bench;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangBinary;
-import com.ericsson.otp.erlang.OtpErlangDouble;
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangMap;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.ServerRef;
 import io.beambridge.gen.StartOptions;
+import io.beambridge.gen.StartResult;
 import io.beambridge.global.Global;
 import io.beambridge.node.Node;
-import io.beambridge.process.Proc;
+import io.beambridge.node.Proc;
 import io.beambridge.registry.Registry;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import java.io.IOException;
@@ -60,16 +56,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * ebin of the beambridge OTP application), {@code bench.out}.
  */
 public final class BenchMain {
-    private static final OtpErlangAtom HELLO = new OtpErlangAtom("hello");
-    private static final OtpErlangAtom KEY = new OtpErlangAtom("key");
-    private static final OtpErlangAtom NIL = new OtpErlangAtom("nil");
-    private static final OtpErlangAtom TRUE = new OtpErlangAtom("true");
-    private static final OtpErlangAtom FALSE = new OtpErlangAtom("false");
+    private static final Atom HELLO = Atom.of("hello");
+    private static final Atom KEY = Atom.of("key");
+    private static final Atom BENCH = Atom.of("beambridge_bench");
+    private static final Atom BENCH_ECHO = Atom.of("bench_echo");
     private static final int[] CALLERS = Arrays.stream(System.getProperty("bench.callers", "1,16,64")
             .split(",")).mapToInt(Integer::parseInt).toArray();
     private static final List<String> TARGETS = List.of(System.getProperty("bench.targets", "beam,java,ji")
             .split(","));
-    private static final String REGISTRY = "Elixir.BenchRegistry";
+    private static final Atom REGISTRY = Atom.elixir("BenchRegistry");
 
     private final boolean quick = Boolean.getBoolean("bench.quick");
     private final long warmMs = Long.getLong("bench.warmMs", quick ? 300 : 1000);
@@ -93,8 +88,8 @@ public final class BenchMain {
     private BeamNode b;
     private Node java;
     private JInterfaceEcho ji;
-    private OtpErlangPid beamEcho;
-    private OtpErlangPid javaEcho;
+    private Pid beamEcho;
+    private Pid javaEcho;
     private Path ebin;
 
     public static void main(String[] args) throws Exception {
@@ -126,15 +121,19 @@ public final class BenchMain {
             java = cluster.javaNode("bench_java");
             ji = new JInterfaceEcho("bench_ji_" + cluster.suffix() + "@localhost", cluster.cookie(),
                     cluster.epmdPort());
-            beamEcho = (OtpErlangPid) ((OtpErlangTuple) b.rpc("beambridge_bench", "start_echo",
-                    new OtpErlangAtom("bench_echo"))).elementAt(1);
-            javaEcho = GenServer.start(java, new EchoServer(), StartOptions.name("bench_echo")).pid();
+            beamEcho = ((Term.Tuple) b.rpc(BENCH, Atom.of("start_echo"), BENCH_ECHO)).get(1).as(Pid.class);
+            javaEcho = switch (GenServer.start(java, new EchoServer(), StartOptions.name(BENCH_ECHO))) {
+                case StartResult.Ok ok -> ok.pid();
+                case StartResult r -> throw new IllegalStateException("the Java echo server did not start: " + r);
+            };
             note("nodes up: A " + a.name() + ", B " + b.name() + ", Java " + java.name() + ", JInterface "
                     + ji.nodeName());
             // connect everything before measuring
-            a.rpc("net_adm", "ping", new OtpErlangAtom(java.name()));
-            a.rpc("net_adm", "ping", new OtpErlangAtom(ji.nodeName()));
-            a.rpc("net_adm", "ping", new OtpErlangAtom(b.name()));
+            Atom netAdm = Atom.of("net_adm");
+            Atom ping = Atom.of("ping");
+            a.rpc(netAdm, ping, Atom.of(java.name()));
+            a.rpc(netAdm, ping, Atom.of(ji.nodeName()));
+            a.rpc(netAdm, ping, Atom.of(b.name()));
             java.connect(b.name());
 
             if (section("calls")) {
@@ -232,26 +231,25 @@ public final class BenchMain {
     }
 
     /** beambridge_bench:calls on {@code node}: N callers of {@code target}. */
-    private Map<String, Double> beamCalls(BeamNode node, OtpErlangObject target, int callers, boolean latencies) {
-        return asMap(node.rpc(rpcTimeout(), "beambridge_bench", "calls", target, HELLO, callers, warmMs, ms,
-                latencies ? TRUE : FALSE));
+    private Map<String, Double> beamCalls(BeamNode node, Term target, int callers, boolean latencies) {
+        return asMap(node.rpc(rpcTimeout(), BENCH, Atom.of("calls"), target, HELLO, callers, warmMs, ms, latencies));
     }
 
-    static Map<String, Double> asMap(OtpErlangObject term) {
-        if (!(term instanceof OtpErlangMap m)) {
+    /** A map with atom keys, its numbers as doubles; nested maps flattened as {@code outer.inner}. */
+    static Map<String, Double> asMap(Term term) {
+        if (!(term instanceof Term.Map m)) {
             throw new IllegalStateException("not a map: " + term);
         }
         Map<String, Double> r = new LinkedHashMap<>();
-        for (OtpErlangObject k : m.keys()) {
-            OtpErlangObject v = m.get(k);
-            String key = ((OtpErlangAtom) k).atomValue();
+        m.entries().forEach((k, v) -> {
+            String key = ((Atom) k).name();
             switch (v) {
-                case OtpErlangLong l -> r.put(key, (double) l.longValue());
-                case OtpErlangDouble d -> r.put(key, d.doubleValue());
-                case OtpErlangMap nested -> asMap(nested).forEach((nk, nv) -> r.put(key + "." + nk, nv));
+                case Term.Int l -> r.put(key, (double) l.value());
+                case Term.Float d -> r.put(key, d.value());
+                case Term.Map nested -> asMap(nested).forEach((nk, nv) -> r.put(key + "." + nk, nv));
                 default -> { }
             }
-        }
+        });
         return r;
     }
 
@@ -304,7 +302,7 @@ public final class BenchMain {
      * Calls from A's processes to {@code target}, with the CPU that A and the server's
      * OS process ({@code serverPid}) used per call in the measured window.
      */
-    private void timedBeamCalls(String key, OtpErlangObject target, int n, long serverPid, String serverNode) {
+    private void timedBeamCalls(String key, Term target, int n, long serverPid, String serverNode) {
         long[] before = socketCounts(a, serverNode);
         var javaBefore = java.connectionStats(a.name());
         CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, a.beamPid(), serverPid);
@@ -330,18 +328,18 @@ public final class BenchMain {
 
     /** recv_cnt and send_cnt of {@code node}'s distribution socket to {@code peer}, or null. */
     private static long[] socketCounts(BeamNode node, String peer) {
-        OtpErlangObject r = node.eval("case lists:keyfind('" + peer + "', 1, erlang:system_info(dist_ctrl)) of "
+        Term r = node.eval("case lists:keyfind('" + peer + "', 1, erlang:system_info(dist_ctrl)) of "
                 + "{_, P} when is_port(P) -> {ok, [{recv_cnt, R}, {send_cnt, S}]} = "
                 + "inet:getstat(P, [recv_cnt, send_cnt]), {R, S}; _ -> none end.");
-        if (r instanceof OtpErlangTuple t) {
-            return new long[] {((OtpErlangLong) t.elementAt(0)).longValue(), ((OtpErlangLong) t.elementAt(1)).longValue()};
+        if (r instanceof Term.Tuple t) {
+            return new long[] {t.get(0).as(long.class), t.get(1).as(long.class)};
         }
         return null;
     }
 
     private void callsFromJava() throws InterruptedException {
         cpu.begin("calls from Java");
-        ServerRef target = ServerRef.of(beamEcho);
+        ServerRef target = ServerRef.of(java, beamEcho);
         boolean beamDone = results.containsKey("call.beam-beam." + CALLERS[0]);
         for (int n : CALLERS) {
             for (int r = 0; r < repeats; r++) {
@@ -376,8 +374,8 @@ public final class BenchMain {
             int batch = sb[1];
             String sz = bytes == 1024 ? "1KB" : "1MB";
             for (var e : Map.of("beam-beam", beamEcho, "beam-java", javaEcho, "beam-ji", ji.pid()).entrySet()) {
-                Map<String, Double> m = asMap(a.rpc(rpcTimeout(), "beambridge_bench", "casts", e.getValue(), bytes,
-                        batch, warmMs, ms, FALSE));
+                Map<String, Double> m = asMap(a.rpc(rpcTimeout(), BENCH, Atom.of("casts"), e.getValue(), bytes,
+                        batch, warmMs, ms, false));
                 put("cast." + e.getKey() + "." + sz, outcome(m));
             }
             put("cast.java-beam." + sz, javaCasts(bytes, batch));
@@ -386,9 +384,8 @@ public final class BenchMain {
 
     /** Java → BEAM casts: batches of casts, each followed by a sync call, timed here. */
     private JavaLoad.Outcome javaCasts(int bytes, int batch) throws InterruptedException {
-        ServerRef target = ServerRef.of(beamEcho);
-        OtpErlangObject msg = new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("bench"),
-                new OtpErlangBinary(new byte[bytes])});
+        ServerRef target = ServerRef.of(java, beamEcho);
+        Term msg = Term.Tuple.of(Atom.of("bench"), new Term.Binary(new byte[bytes]));
         long[] counts = new long[2];
         long[] window = new long[2];
         JavaLoad.once(java, self -> {
@@ -405,7 +402,7 @@ public final class BenchMain {
                 for (int i = 0; i < batch; i++) {
                     GenServer.cast(target, msg);
                 }
-                long got = ((OtpErlangLong) GenServer.call(target, EchoServer.SYNC, 60_000)).longValue();
+                long got = GenServer.call(target, EchoServer.SYNC, Duration.ofSeconds(60)).as(long.class);
                 if (s >= t0) {
                     counts[0] += got;
                     counts[1] += batch - got;
@@ -421,8 +418,8 @@ public final class BenchMain {
     private void registry() throws Exception {
         cpu.begin("registry");
         // Elixir's Registry on B
-        Map<String, Double> ex = asMap(b.rpc(Duration.ofMinutes(5), "beambridge_bench", "registry_start",
-                new OtpErlangAtom(REGISTRY), registryKeys));
+        Map<String, Double> ex = asMap(b.rpc(Duration.ofMinutes(5), BENCH, Atom.of("registry_start"), REGISTRY,
+                registryKeys));
         put("registry.beam.register_ms", ex.get("ms"));
         put("registry.beam.bytes_per_key", ex.get("bytes") / registryKeys);
         // the Java registry on the Java node
@@ -430,9 +427,9 @@ public final class BenchMain {
         Proc owner = java.mailbox();
         long before = IdleServers.heapAfterGc();
         long t0 = System.nanoTime();
-        OtpErlangPid pid = owner.self();
+        Pid pid = owner.self();
         for (int i = 1; i <= registryKeys; i++) {
-            reg.register(new OtpErlangTuple(new OtpErlangObject[] {KEY, new OtpErlangLong(i)}), pid, NIL);
+            reg.register(Term.Tuple.of(KEY, Term.Int.of(i)), pid, Atom.NIL);
         }
         long t1 = System.nanoTime();
         long after = IdleServers.heapAfterGc();
@@ -440,17 +437,16 @@ public final class BenchMain {
         put("registry.java.bytes_per_key", (double) (after - before) / registryKeys);
         // lookups on the registry's own node
         for (int n : new int[] {1, 2}) {
-            put("registry.beam.local." + n, outcome(asMap(b.rpc(rpcTimeout(), "beambridge_bench",
-                    "registry_lookups", new OtpErlangAtom(REGISTRY), registryKeys, n, warmMs, ms))));
+            put("registry.beam.local." + n, outcome(asMap(b.rpc(rpcTimeout(), BENCH, Atom.of("registry_lookups"),
+                    REGISTRY, registryKeys, n, warmMs, ms))));
         }
         // over distribution, from A
-        OtpErlangTuple javaRegistry = new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom(REGISTRY),
-                new OtpErlangAtom(java.name())});
+        Term javaRegistry = Term.Tuple.of(REGISTRY, Atom.of(java.name()));
         for (int n : new int[] {1, 16}) {
-            put("registry.beam.remote." + n, outcome(asMap(a.rpc(rpcTimeout(), "beambridge_bench",
-                    "registry_lookups_remote", beamEcho, new OtpErlangAtom(REGISTRY), registryKeys, n, warmMs, ms))));
-            put("registry.java.remote." + n, outcome(asMap(a.rpc(rpcTimeout(), "beambridge_bench",
-                    "registry_lookups_java", javaRegistry, registryKeys, n, warmMs, ms))));
+            put("registry.beam.remote." + n, outcome(asMap(a.rpc(rpcTimeout(), BENCH,
+                    Atom.of("registry_lookups_remote"), beamEcho, REGISTRY, registryKeys, n, warmMs, ms))));
+            put("registry.java.remote." + n, outcome(asMap(a.rpc(rpcTimeout(), BENCH,
+                    Atom.of("registry_lookups_java"), javaRegistry, registryKeys, n, warmMs, ms))));
         }
         reg.stop();
         owner.close();
@@ -458,7 +454,7 @@ public final class BenchMain {
 
     private void global() throws Exception {
         cpu.begin("global");
-        Map<String, Double> bg = asMap(b.rpc(Duration.ofMinutes(5), "beambridge_bench", "global_bench", globalNames,
+        Map<String, Double> bg = asMap(b.rpc(Duration.ofMinutes(5), BENCH, Atom.of("global_bench"), globalNames,
                 warmMs, ms));
         put("global.beam.register_per_s", bg.get("registered") * 1000 / bg.get("register_ms"));
         put("global.beam.lookup", outcome(Map.of("count", bg.get("lookups.count"), "errors",
@@ -469,14 +465,13 @@ public final class BenchMain {
         for (int i = 0; i < globalNames; i++) {
             procs.add(java.mailbox());
         }
-        List<OtpErlangObject> names = new ArrayList<>();
+        List<Term> names = new ArrayList<>();
         long[] registered = new long[1];
         long[] elapsed = new long[1];
         JavaLoad.once(java, self -> {
             long t0 = System.nanoTime();
             for (int i = 0; i < globalNames; i++) {
-                OtpErlangObject name = new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("bench_global_java"),
-                        new OtpErlangLong(i + 1)});
+                Term name = Term.Tuple.of(Atom.of("bench_global_java"), Term.Int.of(i + 1));
                 if (global.registerName(name, procs.get(i).self())) {
                     registered[0]++;
                     names.add(name);
@@ -488,14 +483,14 @@ public final class BenchMain {
         put("global.java.register_per_s", registered[0] * 1e9 / elapsed[0]);
         if (!names.isEmpty()) {
             put("global.java.lookup", JavaLoad.run(java, 1, warmMs, ms, false, self -> {
-                OtpErlangObject name = names.get(ThreadLocalRandom.current().nextInt(names.size()));
+                Term name = names.get(ThreadLocalRandom.current().nextInt(names.size()));
                 if (global.whereisName(name) == null) {
                     throw new IllegalStateException("global name " + name + " not found");
                 }
             }));
         }
         JavaLoad.once(java, self -> {
-            for (OtpErlangObject name : names) {
+            for (Term name : names) {
                 global.unregisterName(name);
             }
         });
@@ -542,8 +537,7 @@ public final class BenchMain {
         cpu.begin("idle servers (BEAM)");
         BeamNode mem = cluster.erl("bench_mem").codePath(ebin.toString()).erlFlags("+P", "4194304").start();
         try {
-            Map<String, Double> m = asMap(mem.rpc(Duration.ofMinutes(5), "beambridge_bench", "idle_servers",
-                    idleCount));
+            Map<String, Double> m = asMap(mem.rpc(Duration.ofMinutes(5), BENCH, Atom.of("idle_servers"), idleCount));
             put("idle.beam.start_ms", m.get("start_ms"));
             put("idle.beam.bytes_per_process", m.get("bytes") / idleCount);
         } finally {

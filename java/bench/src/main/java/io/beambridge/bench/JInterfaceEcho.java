@@ -9,6 +9,7 @@ import com.ericsson.otp.erlang.OtpErlangTuple;
 import com.ericsson.otp.erlang.OtpEpmd;
 import com.ericsson.otp.erlang.OtpMbox;
 import com.ericsson.otp.erlang.OtpNode;
+import io.beambridge.term.Pid;
 import java.io.IOException;
 
 /**
@@ -22,6 +23,7 @@ import java.io.IOException;
 final class JInterfaceEcho implements AutoCloseable {
     private static final OtpErlangAtom GEN_CALL = new OtpErlangAtom("$gen_call");
     private static final OtpErlangAtom GEN_CAST = new OtpErlangAtom("$gen_cast");
+    private static final OtpErlangAtom SYNC = new OtpErlangAtom("sync");
 
     private final OtpNode node;
     private final OtpMbox mbox;
@@ -41,8 +43,10 @@ final class JInterfaceEcho implements AutoCloseable {
         return node.node();
     }
 
-    OtpErlangPid pid() {
-        return mbox.self();
+    /** The echo mailbox's pid, as a beambridge term (for handing to BEAM callers). */
+    Pid pid() {
+        OtpErlangPid p = mbox.self();
+        return new Pid(p.node(), p.id(), p.serial(), p.creation());
     }
 
     private void serve() {
@@ -63,7 +67,7 @@ final class JInterfaceEcho implements AutoCloseable {
                     && from.arity() == 2 && from.elementAt(0) instanceof OtpErlangPid caller) {
                 OtpErlangObject req = t.elementAt(2);
                 OtpErlangObject reply = req;
-                if (EchoServer.SYNC.equals(req)) {
+                if (SYNC.equals(req)) {
                     reply = new OtpErlangLong(casts);
                     casts = 0;
                 }

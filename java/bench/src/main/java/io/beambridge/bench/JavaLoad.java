@@ -1,7 +1,7 @@
 package io.beambridge.bench;
 
 import io.beambridge.node.Node;
-import io.beambridge.process.Proc;
+import io.beambridge.node.Proc;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

@@ -1,113 +1,102 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.node.Node;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Atoms;
+import io.beambridge.internal.dist.Engine;
+import io.beambridge.internal.runtime.GenCall;
+import io.beambridge.internal.runtime.LocalProc;
+import io.beambridge.node.ExitException;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import java.util.function.Function;
 
 /**
- * The client side shared by GenServer, Sys and Supervisor: finding the calling
- * process, resolving a {@link ServerRef} as {@code gen:do_for_proc/2} does, and the
- * raw {@code gen:call/4}.
+ * What the client functions share: which process makes a call (the calling process on the
+ * handle's node, else a temporary one), and how a {@link ServerRef} resolves to a
+ * destination, as {@code gen:call/4} and {@code GenServer.whereis/1} resolve names.
  */
 final class Calls {
     private Calls() {}
 
-    /** Where a message for a server goes: a pid, or a name atom on {@code node}. */
-    record Target(OtpErlangObject dest, String node, boolean viaRegistry) {
-        OtpErlangPid pid() {
-            return dest instanceof OtpErlangPid p ? p : null;
-        }
-    }
-
-    /** The calling process ({@code self()}). */
-    static Proc self(String function) {
-        Proc p = Proc.current();
-        if (p == null) {
-            throw new IllegalStateException(function + " needs a calling process: call it from a process,"
-                    + " or use the form that takes the Node");
-        }
-        return p;
+    /** Runs {@code action} as the calling process when it lives on the handle's node, else as a temporary process there. */
+    static <T> T withCaller(ServerRef ref, Function<LocalProc, T> action) {
+        return Engine.of(ref.node()).table().asCaller(action);
     }
 
     /**
-     * Runs {@code action} as the calling process when there is one on {@code node}, else
-     * as a temporary mailbox of {@code node}, closed afterwards.
+     * Where a call goes: {@code dest} is a pid or a name atom on {@code node}; {@code pid} is
+     * the pid when known (null for a remote name); {@code viaRegistry} when it came from a
+     * via or global name.
      */
-    static <T> T withCaller(Node node, Function<Proc, T> action) {
-        return node.table().asCaller(action);
-    }
+    record Target(Term dest, String node, Pid pid, boolean viaRegistry) {}
 
     /**
-     * Finds the server: a local name must be registered, a via or global name must be
-     * known to its registry, else exit {@code noproc}; a remote name is addressed by name.
+     * Resolves a handle: a pid is itself; a local name must be registered, a via or global
+     * name known to its registry, else exit {@code noproc}; a remote name is addressed by
+     * name.
      */
-    static Target resolve(Proc self, ServerRef ref) {
+    static Target resolve(LocalProc self, ServerRef ref) {
         return switch (ref) {
-            case ServerRef.Pid p -> new Target(p.pid(), p.pid().node(), false);
+            case ServerRef.ByPid p -> new Target(p.pid(), p.pid().node(), p.pid(), false);
             case ServerRef.Local l -> local(self, l.name());
-            case ServerRef.Remote r -> r.node().equals(self.nodeName()) ? local(self, r.name())
-                    : new Target(new OtpErlangAtom(r.name()), r.node(), false);
+            case ServerRef.Remote r -> r.onNode().equals(self.nodeName()) ? local(self, r.name())
+                    : new Target(r.name(), r.onNode(), null, false);
             case ServerRef.Via v -> registered(v.registry().whereisName(v.name()));
             case ServerRef.Global g -> registered(g.registry().whereisName(g.name()));
         };
     }
 
-    private static Target local(Proc self, String name) {
-        Proc p = self.table().whereis(name);
+    private static Target local(LocalProc self, Atom name) {
+        LocalProc p = self.table().whereis(name);
         if (p == null) {
-            throw new ExitException(Atoms.NOPROC);
+            throw new ExitException(Atom.NOPROC);
         }
-        return new Target(p.self(), p.nodeName(), false);
+        return new Target(p.self(), p.nodeName(), p.self(), false);
     }
 
-    private static Target registered(OtpErlangPid pid) {
+    private static Target registered(Pid pid) {
         if (pid == null) {
-            throw new ExitException(Atoms.NOPROC);
+            throw new ExitException(Atom.NOPROC);
         }
-        return new Target(pid, pid.node(), true);
+        return new Target(pid, pid.node(), pid, true);
     }
 
     /**
-     * {@code gen:call(Server, Label, Request, Timeout)}: the reply, or an exit with the
-     * raw reason ({@code noproc}, {@code timeout}, {@code {nodedown, Node}},
-     * {@code calling_self}, or the server's exit reason).
+     * {@code gen:call(Server, Label, Request, Timeout)}: the reply, or an exit with the raw
+     * reason ({@code noproc}, {@code timeout}, {@code {nodedown, Node}}, {@code calling_self},
+     * or the server's exit reason). {@code request} is a term, or a Java object for a
+     * server of this node.
      */
-    static OtpErlangObject call(Proc self, ServerRef ref, OtpErlangAtom label, OtpErlangObject request,
-                                long timeoutMillis) {
-        Target t = resolve(self, ref);
-        return call(self, t, label, request, timeoutMillis);
+    static Term call(LocalProc self, ServerRef ref, Atom label, Object request, long timeoutNanos) {
+        return call(self, resolve(self, ref), label, request, timeoutNanos);
     }
 
-    static OtpErlangObject call(Proc self, Target t, OtpErlangAtom label, OtpErlangObject request,
-                                long timeoutMillis) {
+    static Term call(LocalProc self, Target t, Atom label, Object request, long timeoutNanos) {
         if (t.dest().equals(self.self())) {
             throw new ExitException(Exits.CALLING_SELF);
         }
+        if (!(request instanceof Term) && !t.node().equals(self.nodeName())) {
+            throw new IllegalArgumentException("this request carries Java code (" + request.getClass().getSimpleName()
+                    + "): the server must be on " + self.nodeName() + ", not " + t.node());
+        }
         try {
-            return Gen.call(self, t.dest(), t.node(), request, label, timeoutMillis);
+            return GenCall.call(self, t.dest(), t.node(), label, request, timeoutNanos);
         } catch (ExitException e) {
             // gen: a nodedown that a registry has not noticed yet counts as noproc
-            if (t.viaRegistry() && self.isAlive() && e.reason() instanceof OtpErlangTuple r && r.arity() == 2
-                    && Atoms.NODEDOWN.equals(r.elementAt(0))) {
-                throw new ExitException(Atoms.NOPROC);
+            if (t.viaRegistry() && self.isAlive() && e.reason() instanceof Term.Tuple r
+                    && r.isTagged(GenCall.NODEDOWN, 2)) {
+                throw new ExitException(Atom.NOPROC);
             }
             throw e;
         }
     }
 
     /** Sends {@code message} to the server without waiting; unknown names drop it, as {@code GenServer.cast/2}. */
-    static void send(Proc self, ServerRef ref, OtpErlangObject message) {
+    static void send(LocalProc self, ServerRef ref, Term message) {
         try {
             switch (ref) {
-                case ServerRef.Pid p -> self.send(p.pid(), message);
-                case ServerRef.Local l -> self.send(l.name(), message);
-                case ServerRef.Remote r -> self.send(r.name(), r.node(), message);
+                case ServerRef.ByPid p -> self.sendRaw(p.pid(), message);
+                case ServerRef.Local l -> self.sendRaw(l.name(), self.nodeName(), message);
+                case ServerRef.Remote r -> self.sendRaw(r.name(), r.onNode(), message);
                 case ServerRef.Via v -> v.registry().send(v.name(), message);
                 case ServerRef.Global g -> g.registry().send(g.name(), message);
             }
@@ -116,5 +105,17 @@ final class Calls {
                 throw e;
             }
         }
+    }
+
+    /** The process holding {@code name} now ({@code gen:where/1}), or null. */
+    static Pid where(ServerRef name) {
+        return switch (name) {
+            case null -> null;
+            case ServerRef.Local l -> Engine.of(l.node()).whereis(l.name());
+            case ServerRef.Remote r -> r.onNode().equals(r.node().name()) ? r.node().whereis(r.name()) : null;
+            case ServerRef.Via v -> v.registry().whereisName(v.name());
+            case ServerRef.Global g -> g.registry().whereisName(g.name());
+            case ServerRef.ByPid p -> p.pid();
+        };
     }
 }

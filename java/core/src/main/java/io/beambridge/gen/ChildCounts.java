@@ -1,8 +1,7 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.term.Match;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 
 /**
  * {@code Supervisor.count_children/1}: child specs, running children, supervisors and
@@ -10,16 +9,16 @@ import io.beambridge.term.Match;
  */
 public record ChildCounts(int specs, int active, int supervisors, int workers) {
 
-    /** Reads {@code [{specs, N}, {active, N}, {supervisors, N}, {workers, N}]}. */
-    public static ChildCounts fromTerm(OtpErlangObject term) {
+    /** Reads {@code [specs: n, active: n, supervisors: n, workers: n]}. */
+    static ChildCounts of(Term term) {
         int specs = 0;
         int active = 0;
         int supervisors = 0;
         int workers = 0;
-        for (OtpErlangObject e : Match.list(term)) {
-            OtpErlangTuple t = Match.tuple(e, 2);
-            int n = Match.intValue(t.elementAt(1));
-            switch (Match.atom(t.elementAt(0))) {
+        for (Term e : ((Term.List) term).elements()) {
+            Term.Tuple t = (Term.Tuple) e;
+            int n = (int) ((Term.Int) t.get(1)).value();
+            switch (((Atom) t.get(0)).name()) {
                 case "specs" -> specs = n;
                 case "active" -> active = n;
                 case "supervisors" -> supervisors = n;

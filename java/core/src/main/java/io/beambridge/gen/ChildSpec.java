@@ -1,12 +1,11 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangMap;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,19 +14,19 @@ import java.util.Objects;
  * the supervisor), when to restart it, how to shut it down, and its type.
  *
  * <pre>{@code
- * ChildSpec.worker("cache", () -> GenServer.startLink(new Cache(), StartOptions.name("cache")))
+ * ChildSpec.worker(Atom.of("cache"), () -> GenServer.startLink(node, new Cache(), StartOptions.name(CACHE)))
  *          .withRestart(ChildSpec.Restart.TRANSIENT)
  * }</pre>
  *
- * @param id       the child's id, any term (a Java String id becomes an Elixir string)
+ * @param id       the child's id, any term ({@link Term#of}: a Java String id is an Elixir string)
  * @param start    starts the child and returns its {@link StartResult}
  * @param restart  permanent, transient or temporary
  * @param shutdown brutal kill, a timeout, or infinity
  * @param type     worker or supervisor
- * @param modules  the module names shown by which_children ({@code []} by default)
+ * @param modules  the modules shown by which_children ({@code []} by default)
  */
-public record ChildSpec(OtpErlangObject id, Start start, Restart restart, Shutdown shutdown, Type type,
-                        List<String> modules) {
+public record ChildSpec(Term id, Start start, Restart restart, Shutdown shutdown, Type type,
+                        List<Atom> modules) {
 
     /** Starts a child; runs in the supervisor's process. A throw counts as {@code {:error, reason}}. */
     @FunctionalInterface
@@ -45,8 +44,8 @@ public record ChildSpec(OtpErlangObject id, Start start, Restart restart, Shutdo
         TEMPORARY;
 
         /** The Erlang atom. */
-        public OtpErlangAtom atom() {
-            return new OtpErlangAtom(name().toLowerCase(java.util.Locale.ROOT));
+        public Atom atom() {
+            return new Atom(name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 
@@ -56,8 +55,8 @@ public record ChildSpec(OtpErlangObject id, Start start, Restart restart, Shutdo
         SUPERVISOR;
 
         /** The Erlang atom. */
-        public OtpErlangAtom atom() {
-            return new OtpErlangAtom(name().toLowerCase(java.util.Locale.ROOT));
+        public Atom atom() {
+            return new Atom(name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 
@@ -68,35 +67,35 @@ public record ChildSpec(OtpErlangObject id, Start start, Restart restart, Shutdo
         /** {@code infinity}: wait for the child however long it takes. */
         Shutdown INFINITY = new Infinity();
 
-        /** Waits {@code millis} after the shutdown signal, then kills. */
-        static Shutdown timeout(long millis) {
-            return new Timeout(millis);
+        /** Waits {@code timeout} after the shutdown signal, then kills. */
+        static Shutdown timeout(Duration timeout) {
+            return new Timeout(timeout);
         }
 
-        /** The Erlang form: {@code brutal_kill}, {@code infinity} or the timeout. */
-        OtpErlangObject toTerm();
+        /** The Erlang form: {@code brutal_kill}, {@code infinity} or the timeout in milliseconds. */
+        Term toTerm();
 
         record BrutalKill() implements Shutdown {
-            public OtpErlangObject toTerm() {
-                return new OtpErlangAtom("brutal_kill");
+            public Term toTerm() {
+                return new Atom("brutal_kill");
             }
         }
 
         record Infinity() implements Shutdown {
-            public OtpErlangObject toTerm() {
-                return new OtpErlangAtom("infinity");
+            public Term toTerm() {
+                return Atom.INFINITY;
             }
         }
 
-        record Timeout(long millis) implements Shutdown {
+        record Timeout(Duration timeout) implements Shutdown {
             public Timeout {
-                if (millis < 0) {
+                if (timeout.isNegative()) {
                     throw new IllegalArgumentException("shutdown timeout must be >= 0");
                 }
             }
 
-            public OtpErlangObject toTerm() {
-                return new OtpErlangLong(millis);
+            public Term toTerm() {
+                return Term.Int.of(timeout.toMillis());
             }
         }
     }
@@ -110,14 +109,15 @@ public record ChildSpec(OtpErlangObject id, Start start, Restart restart, Shutdo
         modules = List.copyOf(modules);
     }
 
-    /** A permanent worker with a 5000 ms shutdown; {@code id} is converted with {@link Terms#term}. */
+    /** A permanent worker with a 5 s shutdown; {@code id} is converted with {@link Term#of}. */
     public static ChildSpec worker(Object id, Start start) {
-        return new ChildSpec(Terms.term(id), start, Restart.PERMANENT, Shutdown.timeout(5000), Type.WORKER, List.of());
+        return new ChildSpec(Term.of(id), start, Restart.PERMANENT, Shutdown.timeout(Duration.ofSeconds(5)),
+                Type.WORKER, List.of());
     }
 
     /** A permanent supervisor with an infinity shutdown. */
     public static ChildSpec supervisor(Object id, Start start) {
-        return new ChildSpec(Terms.term(id), start, Restart.PERMANENT, Shutdown.INFINITY, Type.SUPERVISOR, List.of());
+        return new ChildSpec(Term.of(id), start, Restart.PERMANENT, Shutdown.INFINITY, Type.SUPERVISOR, List.of());
     }
 
     public ChildSpec withRestart(Restart r) {
@@ -128,28 +128,28 @@ public record ChildSpec(OtpErlangObject id, Start start, Restart restart, Shutdo
         return new ChildSpec(id, start, restart, s, type, modules);
     }
 
-    public ChildSpec withModules(String... names) {
+    public ChildSpec withModules(Atom... names) {
         return new ChildSpec(id, start, restart, shutdown, type, List.of(names));
     }
 
     /** The modules as an Erlang list of atoms. */
-    OtpErlangList modulesTerm() {
-        return new OtpErlangList(modules.stream().map(OtpErlangAtom::new).toArray(OtpErlangObject[]::new));
+    Term.List modulesTerm() {
+        return Term.List.of(modules);
     }
 
     /**
      * The map {@code supervisor:get_childspec/2} returns; the start function shows as
      * {@code {java, <<"ClassName">>, []}} since it is Java code.
      */
-    public OtpErlangMap toTerm() {
-        OtpErlangMap m = new OtpErlangMap();
-        m.put(Terms.atom("id"), id);
-        m.put(Terms.atom("start"), Terms.tuple(Terms.atom("java"), start.getClass().getName(), new OtpErlangList()));
-        m.put(Terms.atom("restart"), restart.atom());
-        m.put(Terms.atom("significant"), Terms.atom("false"));
-        m.put(Terms.atom("shutdown"), shutdown.toTerm());
-        m.put(Terms.atom("type"), type.atom());
-        m.put(Terms.atom("modules"), modulesTerm());
-        return m;
+    public Term.Map toTerm() {
+        Map<Term, Term> m = new LinkedHashMap<>();
+        m.put(new Atom("id"), id);
+        m.put(new Atom("start"), Term.tuple(new Atom("java"), Term.string(start.getClass().getName()), Term.List.EMPTY));
+        m.put(new Atom("restart"), restart.atom());
+        m.put(new Atom("significant"), Atom.FALSE);
+        m.put(new Atom("shutdown"), shutdown.toTerm());
+        m.put(new Atom("type"), type.atom());
+        m.put(new Atom("modules"), modulesTerm());
+        return Term.Map.of(m);
     }
 }

@@ -18,8 +18,8 @@ final class GenTimers {
         TIMERS.setRemoveOnCancelPolicy(true);
     }
 
-    /** Runs {@code task} (which must be short and not throw) after {@code millis}. */
-    static ScheduledFuture<?> schedule(Runnable task, long millis) {
-        return TIMERS.schedule(task, millis, TimeUnit.MILLISECONDS);
+    /** Runs {@code task} (which must be short and not throw) after {@code delay}. */
+    static ScheduledFuture<?> schedule(Runnable task, java.time.Duration delay) {
+        return TIMERS.schedule(task, delay.toNanos(), TimeUnit.NANOSECONDS);
     }
 }

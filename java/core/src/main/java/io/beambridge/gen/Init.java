@@ -1,17 +1,18 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
+import io.beambridge.term.Term;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What {@link GenServer#init()} returns, as Elixir's {@code init/1}:
- * {@code {:ok, state}} (optionally with a timeout, {@code :hibernate} or
- * {@code {:continue, arg}}), {@code :ignore}, or {@code {:stop, reason}}.
+ * What {@link GenServer#init()} returns, as Elixir's {@code init/1}: {@code {:ok, state}}
+ * (optionally with a timeout, {@code :hibernate} or {@code {:continue, arg}}),
+ * {@code :ignore}, or {@code {:stop, reason}}.
  *
  * <pre>{@code
- * return Init.ok(Map.of("id", id));
- * return Init.ok(state).withContinue(Terms.atom("load"));
- * return Init.stop(Terms.atom("no_config"));
+ * return Init.ok(new State(id));
+ * return Init.ok(state).withContinue(Atom.of("load"));
+ * return Init.stop(Atom.of("no_config"));
  * }</pre>
  *
  * @param <S> the server's state type
@@ -23,13 +24,13 @@ public sealed interface Init<S> {
         return new Ok<>(state, Next.WAIT);
     }
 
-    /** {@code :ignore}: the server ends quietly and the start returns {@code :ignore}. */
+    /** {@code :ignore}: the server ends quietly and the start returns {@link StartResult.Ignore}. */
     static <S> Init<S> ignore() {
         return new Ignore<>();
     }
 
-    /** {@code {:stop, reason}}: the server exits with {@code reason}; the start returns {@code {:error, reason}}. */
-    static <S> Init<S> stop(OtpErlangObject reason) {
+    /** {@code {:stop, reason}}: the server exits with {@code reason}; the start fails with it. */
+    static <S> Init<S> stop(Term reason) {
         return new Stop<>(Objects.requireNonNull(reason, "reason"));
     }
 
@@ -39,9 +40,9 @@ public sealed interface Init<S> {
             Objects.requireNonNull(next, "next");
         }
 
-        /** {@code {:ok, state, timeout}}; negative is infinity. */
-        public Ok<S> withTimeout(long millis) {
-            return new Ok<>(state, Next.timeout(millis));
+        /** {@code {:ok, state, timeout}}. */
+        public Ok<S> withTimeout(Duration timeout) {
+            return new Ok<>(state, Next.after(timeout));
         }
 
         /** {@code {:ok, state, :hibernate}}. */
@@ -59,5 +60,5 @@ public sealed interface Init<S> {
     record Ignore<S>() implements Init<S> {}
 
     /** {@code {:stop, reason}}. */
-    record Stop<S>(OtpErlangObject reason) implements Init<S> {}
+    record Stop<S>(Term reason) implements Init<S> {}
 }

@@ -1,17 +1,22 @@
 package io.beambridge.gen;
 
+import io.beambridge.node.Timeout;
+import io.beambridge.term.Term;
+import java.time.Duration;
+import java.util.Objects;
+
 /**
- * What a GenServer does after a callback returns: the optional last element of
- * Elixir's {@code {:noreply, state, timeout | :hibernate | {:continue, arg}}}.
+ * What a GenServer does after a callback returns: the optional last element of Elixir's
+ * {@code {:noreply, state, timeout | :hibernate | {:continue, arg}}}.
  *
  * <ul>
  *   <li>{@link Wait}: wait for the next message (no last element, or {@code :infinity}).
- *   <li>{@link Timeout}: wait at most {@code millis}; if no message arrives first, the
- *       server gets the message {@code :timeout} in {@link GenServer#handleInfo}.
- *   <li>{@link Hibernate}: accepted for compatibility; the server simply waits (a Java
- *       GenServer holds no thread while idle anyway).
- *   <li>{@link Continue}: call {@link GenServer#handleContinue} with {@code arg} before
- *       any other message.
+ *   <li>{@link After}: wait at most the timeout; if no message arrives first, the server
+ *       gets the message {@code :timeout} in {@link GenServer#handleInfo}.
+ *   <li>{@link Hibernate}: accepted; the server simply waits (an idle Java GenServer holds
+ *       no thread anyway).
+ *   <li>{@link Continue}: {@link GenServer#handleContinue} runs with {@code arg} before any
+ *       other message.
  * </ul>
  */
 public sealed interface Next {
@@ -23,11 +28,12 @@ public sealed interface Next {
     /** Wait for the next message, however long it takes. */
     record Wait() implements Next {}
 
-    /** Wait up to {@code millis}, then handle {@code :timeout} as an info message. */
-    record Timeout(long millis) implements Next {
-        public Timeout {
-            if (millis < 0) {
-                throw new IllegalArgumentException("a timeout is >= 0 ms; use Next.WAIT for infinity");
+    /** Wait up to {@code timeout}, then handle {@code :timeout} as an info message. */
+    record After(Duration timeout) implements Next {
+        public After {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("a timeout is >= 0; Timeout.INFINITY for none");
             }
         }
     }
@@ -35,16 +41,16 @@ public sealed interface Next {
     /** {@code :hibernate}: no effect beyond {@link Wait}. */
     record Hibernate() implements Next {}
 
-    /** {@code {:continue, arg}}: {@link GenServer#handleContinue} runs next, before any message. */
-    record Continue(Object arg) implements Next {}
+    /** {@code {:continue, arg}}. */
+    record Continue(Term arg) implements Next {}
 
-    /** A timeout of {@code millis}; a negative value means infinity ({@link #WAIT}). */
-    static Next timeout(long millis) {
-        return millis < 0 ? WAIT : new Timeout(millis);
+    /** A timeout; {@link Timeout#INFINITY} is {@link #WAIT}. */
+    static Next after(Duration timeout) {
+        return Timeout.isInfinite(timeout) ? WAIT : new After(timeout);
     }
 
-    /** {@code {:continue, arg}}. */
+    /** {@code {:continue, arg}}; {@code arg} is converted with {@link Term#of}. */
     static Next continueWith(Object arg) {
-        return new Continue(arg);
+        return new Continue(Term.of(arg));
     }
 }

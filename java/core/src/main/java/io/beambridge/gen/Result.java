@@ -1,40 +1,37 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Term;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
- * What a GenServer callback returns, as in Elixir:
+ * What a GenServer callback returns, as in Elixir. Import the factories statically:
  *
  * <ul>
- *   <li>{@link #reply(Object, Object)}: {@code {:reply, reply, state}} (only from
- *       {@link GenServer#handleCall});
- *   <li>{@link #noreply(Object)}: {@code {:noreply, state}} (from a call, the reply
- *       is sent later with {@link From#reply});
- *   <li>{@link #stop(OtpErlangObject, Object)}: {@code {:stop, reason, state}}, and
- *       {@link #stop(OtpErlangObject, Object, Object)}: {@code {:stop, reason, reply, state}}
- *       (the latter only from a call).
+ *   <li>{@link #reply(Object, Object)}: {@code {:reply, reply, state}} (only from a call);
+ *   <li>{@link #noreply(Object)}: {@code {:noreply, state}} (from a call: the reply is
+ *       sent later with {@link From#reply});
+ *   <li>{@link #stop(Term, Object)}: {@code {:stop, reason, state}}, and
+ *       {@link #stop(Term, Object, Object)}: {@code {:stop, reason, reply, state}} (only
+ *       from a call).
  * </ul>
  *
- * Reply and noreply take an optional {@link Next}: {@code withTimeout(ms)},
+ * Reply and noreply take an optional {@link Next}: {@code withTimeout(duration)},
  * {@code withHibernate()}, {@code withContinue(arg)}. A result the callback may not
- * return (a reply from {@code handleCast}, say) stops the server with
- * {@code {:bad_return_value, ...}}, as gen_server does.
- *
- * <p>Replies are converted with {@link Terms#term(Object)}: a Java String becomes an
- * Elixir string, a term passes unchanged.
+ * return (a reply from a cast, say) stops the server with {@code {:bad_return_value, ...}},
+ * as gen_server does. Replies are converted with {@link Term#of}: a Java {@code String}
+ * is an Elixir string.
  *
  * @param <S> the server's state type
  */
 public sealed interface Result<S> {
 
-    /** The state the server continues (or terminates) with. */
+    /** The state the server goes on (or terminates) with. */
     S state();
 
     /** {@code {:reply, reply, state}}. */
     static <S> Reply<S> reply(Object reply, S state) {
-        return new Reply<>(Terms.term(reply), state, Next.WAIT);
+        return new Reply<>(Term.of(reply), state, Next.WAIT);
     }
 
     /** {@code {:noreply, state}}. */
@@ -43,29 +40,28 @@ public sealed interface Result<S> {
     }
 
     /** {@code {:stop, reason, state}}: {@link GenServer#terminate} runs, then the server exits with {@code reason}. */
-    static <S> Stop<S> stop(OtpErlangObject reason, S state) {
+    static <S> Stop<S> stop(Term reason, S state) {
         return new Stop<>(Objects.requireNonNull(reason, "reason"), null, state);
     }
 
     /**
-     * {@code {:stop, reason, reply, state}} (from {@link GenServer#handleCall} only):
-     * {@link GenServer#terminate} runs, the caller gets {@code reply}, then the server
-     * exits with {@code reason}.
+     * {@code {:stop, reason, reply, state}} (from a call only): {@link GenServer#terminate}
+     * runs, the caller gets {@code reply}, then the server exits with {@code reason}.
      */
-    static <S> Stop<S> stop(OtpErlangObject reason, Object reply, S state) {
-        return new Stop<>(Objects.requireNonNull(reason, "reason"), Terms.term(reply), state);
+    static <S> Stop<S> stop(Term reason, Object reply, S state) {
+        return new Stop<>(Objects.requireNonNull(reason, "reason"), Term.of(reply), state);
     }
 
     /** {@code {:reply, reply, state[, next]}}. */
-    record Reply<S>(OtpErlangObject reply, S state, Next next) implements Result<S> {
+    record Reply<S>(Term reply, S state, Next next) implements Result<S> {
         public Reply {
             Objects.requireNonNull(reply, "reply");
             Objects.requireNonNull(next, "next");
         }
 
-        /** With a timeout: {@code :timeout} arrives in handleInfo unless a message comes first. Negative: infinity. */
-        public Reply<S> withTimeout(long millis) {
-            return new Reply<>(reply, state, Next.timeout(millis));
+        /** With a timeout: {@code :timeout} arrives in handleInfo unless a message comes first. */
+        public Reply<S> withTimeout(Duration timeout) {
+            return new Reply<>(reply, state, Next.after(timeout));
         }
 
         /** With {@code :hibernate} (no effect). */
@@ -85,9 +81,9 @@ public sealed interface Result<S> {
             Objects.requireNonNull(next, "next");
         }
 
-        /** With a timeout: {@code :timeout} arrives in handleInfo unless a message comes first. Negative: infinity. */
-        public NoReply<S> withTimeout(long millis) {
-            return new NoReply<>(state, Next.timeout(millis));
+        /** With a timeout: {@code :timeout} arrives in handleInfo unless a message comes first. */
+        public NoReply<S> withTimeout(Duration timeout) {
+            return new NoReply<>(state, Next.after(timeout));
         }
 
         /** With {@code :hibernate} (no effect). */
@@ -102,7 +98,7 @@ public sealed interface Result<S> {
     }
 
     /** {@code {:stop, reason, state}}, or {@code {:stop, reason, reply, state}} when {@code reply} is not null. */
-    record Stop<S>(OtpErlangObject reason, OtpErlangObject reply, S state) implements Result<S> {
+    record Stop<S>(Term reason, Term reply, S state) implements Result<S> {
         public Stop {
             Objects.requireNonNull(reason, "reason");
         }

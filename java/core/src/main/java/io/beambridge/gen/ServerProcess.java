@@ -1,86 +1,84 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangString;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
-import io.beambridge.process.Reactor;
-import io.beambridge.process.Signal;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.TermFormat;
-import io.beambridge.term.Terms;
-import java.util.concurrent.CompletableFuture;
+import io.beambridge.internal.runtime.Described;
+import io.beambridge.internal.runtime.Errors;
+import io.beambridge.internal.runtime.GenCall;
+import io.beambridge.internal.runtime.LocalProc;
+import io.beambridge.internal.runtime.Reactor;
+import io.beambridge.internal.runtime.Signal;
+import io.beambridge.node.ExitException;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
+import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process that runs one {@link GenServer}: gen_server's loop as a {@link Reactor},
- * so an idle server holds no thread. Messages are decoded as gen_server does —
- * {@code $gen_call}, {@code $gen_cast}, {@code system}, the parent's {@code EXIT},
- * everything else is info — and the callbacks' results drive replies, timeouts,
- * continues and termination.
+ * The process that runs one {@link GenServer}: gen_server's loop as a {@link Reactor}, so
+ * an idle server holds no thread. Messages are decoded as gen_server does —
+ * {@code $gen_call}, {@code $gen_cast}, {@code system} (handed to {@link SysServer}), the
+ * parent's {@code EXIT}, everything else is info — and the callbacks' results drive
+ * replies, timeouts, continues and termination.
  *
- * <p>Only the process's own activation touches the fields, one message at a time.
+ * <p>Only the process's own activation touches the fields, one message at a time. The
+ * fields are what an idle server costs: keep them few.
  */
-final class ServerProcess<S> implements Reactor {
+final class ServerProcess<S> implements Reactor, Described {
     private static final Logger log = LoggerFactory.getLogger(GenServer.class);
 
     /** The first message of every server: run init. */
-    static final OtpErlangObject INIT = new LocalTerm("init");
+    static final Object INIT = new Object() {
+        @Override
+        public String toString() {
+            return "init";
+        }
+    };
 
-    static final OtpErlangAtom SYSTEM = new OtpErlangAtom("system");
-    static final OtpErlangAtom ACK = new OtpErlangAtom("ack");
-    private static final OtpErlangAtom SUSPEND = new OtpErlangAtom("suspend");
-    private static final OtpErlangAtom RESUME = new OtpErlangAtom("resume");
-    private static final OtpErlangAtom GET_STATE = new OtpErlangAtom("get_state");
-    private static final OtpErlangAtom GET_STATUS = new OtpErlangAtom("get_status");
-    private static final OtpErlangAtom REPLACE_STATE = new OtpErlangAtom("replace_state");
-    private static final OtpErlangAtom TERMINATE = new OtpErlangAtom("terminate");
-    private static final OtpErlangAtom CHANGE_CODE = new OtpErlangAtom("change_code");
-    private static final OtpErlangAtom DEBUG = new OtpErlangAtom("debug");
-    private static final OtpErlangAtom RUNNING = new OtpErlangAtom("running");
-    private static final OtpErlangAtom SUSPENDED = new OtpErlangAtom("suspended");
-    private static final OtpErlangAtom GEN_SERVER = new OtpErlangAtom("gen_server");
+    private static final Atom CONTINUE = new Atom("continue");
+    private static final Atom PROC_LIB = new Atom("proc_lib");
+    private static final Atom INITIAL_CALL = new Atom("$initial_call");
+    private static final Atom ANCESTORS = new Atom("$ancestors");
+    private static final Atom INIT_ATOM = new Atom("init");
+    private static final Atom UNDEF = new Atom("undef");
 
     /** A timeout armed by a callback result: fires unless another message comes first. */
-    private static final class TimeoutMarker extends LocalTerm {
-        private static final long serialVersionUID = 1L;
-        final long millis;
-        transient ScheduledFuture<?> future;
+    private static final class TimeoutMarker {
+        final Duration timeout;
+        ScheduledFuture<?> future;
 
-        TimeoutMarker(long millis) {
-            super("timeout");
-            this.millis = millis;
+        TimeoutMarker(Duration timeout) {
+            this.timeout = timeout;
         }
     }
 
     private final GenServer<S> server;
     private final ServerRef name;
     private S state;
-    private OtpErlangPid parent;
-    private OtpErlangPid starter;
+    private Pid parent;
+    private Object starter; // the starter's pid; with LINK_PARENT, {starter, parent}: link to the parent first
     private TimeoutMarker timer;
+    private SysServer.Debug debug;
 
     /**
      * @param name    the name to register in init, or null
      * @param starter the process waiting for init's answer
-     * @param parent  the linked starter, or null when started without a link (the parent is then the server itself)
+     * @param parent  the linked starter, or a parent to link to, or null when started without a link (the
+     *                parent is then the server itself)
+     * @param linkParent link to {@code parent} in init (it is not the starter, which linked already)
      */
-    ServerProcess(GenServer<S> server, ServerRef name, OtpErlangPid starter, OtpErlangPid parent) {
+    ServerProcess(GenServer<S> server, ServerRef name, Pid starter, Pid parent, boolean linkParent) {
         this.server = server;
         this.name = name;
-        this.starter = starter;
+        this.starter = linkParent ? new Pid[] {starter, parent} : starter;
         this.parent = parent;
     }
 
     @Override
-    public void handle(Proc self, OtpErlangObject message) {
+    public void handle(LocalProc self, Object message) {
         if (message == INIT) {
             init(self);
             return;
@@ -88,53 +86,77 @@ final class ServerProcess<S> implements Reactor {
         if (message instanceof TimeoutMarker t) {
             if (t == timer) {
                 timer = null;
-                info(self, Atoms.TIMEOUT);
+                info(self, Atom.TIMEOUT);
             }
             return; // a timer overtaken by a message
         }
         TimeoutMarker armed = timer;
         cancelTimer();
-        if (message instanceof OtpErlangTuple t && t.arity() >= 2) {
-            OtpErlangObject tag = t.elementAt(0);
-            if (t.arity() == 3 && SYSTEM.equals(tag)) {
-                system(self, t);
-                if (armed != null) {
-                    arm(self, armed.millis); // gen_server re-enters its loop with the same timeout
-                }
+        if (message instanceof GenCall.LocalCall lc) {
+            if (GenCall.SYSTEM.equals(lc.label())) {
+                system(self, lc.from(), lc.request());
+                rearm(self, armed);
+            } else {
+                localCall(self, lc);
+            }
+            return;
+        }
+        if (message instanceof Term.Tuple t && t.arity() >= 2) {
+            Term tag = t.get(0);
+            if (t.arity() == 3 && GenCall.SYSTEM.equals(tag) && GenCall.isFrom(t.get(1))) {
+                system(self, (Term.Tuple) t.get(1), t.get(2));
+                rearm(self, armed);
                 return;
             }
-            if (t.arity() == 3 && Atoms.EXIT.equals(tag) && t.elementAt(1).equals(parent)) {
-                throw terminate(self, t.elementAt(2), state, message, null);
+            if (t.arity() == 3 && Atom.EXIT.equals(tag) && t.get(1).equals(parent)) {
+                throw terminate(self, t.get(2), state, message, null, null);
             }
-            if (t.arity() == 3 && Gen.GEN_CALL.equals(tag) && isFrom(t.elementAt(1))) {
+            if (debug != null) {
+                debug.event(debugName(self), SysServer.in(t), t);
+            }
+            if (t.arity() == 3 && GenCall.GEN_CALL.equals(tag) && GenCall.isFrom(t.get(1))) {
                 call(self, t);
                 return;
             }
-            if (t.arity() == 2 && Gen.GEN_CAST.equals(tag)) {
+            if (t.arity() == 2 && GenCall.GEN_CAST.equals(tag)) {
                 cast(self, t);
                 return;
             }
+        } else if (!(message instanceof Term)) {
+            log.debug("GenServer {} drops a Java object it does not expect: {}", Exits.inspect(self), message);
+            return;
+        } else if (debug != null) {
+            debug.event(debugName(self), SysServer.in((Term) message), null);
         }
-        info(self, message);
+        info(self, (Term) message);
     }
 
-    private static boolean isFrom(OtpErlangObject from) {
-        return from instanceof OtpErlangTuple f && f.arity() == 2 && f.elementAt(0) instanceof OtpErlangPid;
+    /** gen_server re-enters its loop with the same timeout after a system message. */
+    private void rearm(LocalProc self, TimeoutMarker armed) {
+        if (armed != null && timer == null && self.isAlive()) {
+            arm(self, armed.timeout);
+        }
     }
 
     // ------------------------------------------------------------------ init
 
-    private void init(Proc self) {
-        OtpErlangPid ackTo = starter;
+    private void init(LocalProc self) {
+        Pid ackTo;
+        if (starter instanceof Pid[] both) {
+            ackTo = both[0];
+            self.link(both[1]); // a parent of another node: a gone parent kills this server with noproc
+        } else {
+            ackTo = (Pid) starter;
+        }
         starter = null;
         if (parent == null) {
             parent = self.self();
         }
         if (name != null) {
-            OtpErlangPid holder = register(self);
+            Pid holder = register(self);
             if (holder != null) {
-                ack(self, ackTo, StartResult.alreadyStarted(holder));
-                throw new ExitException(Atoms.NORMAL);
+                ack(self, ackTo, new StartResult.AlreadyStarted(new ServerRef.ByPid(self.node(), holder)));
+                throw new ExitException(Atom.NORMAL);
             }
         }
         Init<S> result;
@@ -144,117 +166,121 @@ final class ServerProcess<S> implements Reactor {
             if (!self.isAlive()) {
                 throw new ExitException(self.exitReason());
             }
-            OtpErlangObject reason = ExitException.reasonOf(t);
+            Term reason = Errors.reasonOf(t);
             if (!(t instanceof ExitException)) {
-                log.error("GenServer {} ({}) crashed in init: {}", Exits.inspect(self),
-                        server.getClass().getName(), TermFormat.format(reason), t);
+                log.error("GenServer {} ({}) crashed in init: {}", Exits.inspect(self), server.getClass().getName(),
+                        reason, t);
             }
             unregister(self);
-            ack(self, ackTo, StartResult.error(reason));
+            ack(self, ackTo, new StartResult.Failed(reason));
             throw new ExitException(reason);
         }
         switch (result) {
             case Init.Ok<S> ok -> {
                 state = ok.state();
-                ack(self, ackTo, StartResult.ok(self.self()));
+                ack(self, ackTo, new StartResult.Ok(new ServerRef.ByPid(self.node(), self.self())));
                 next(self, ok.next());
             }
             case Init.Ignore<S> ignore -> {
                 unregister(self);
-                ack(self, ackTo, StartResult.IGNORE);
-                throw new ExitException(Atoms.NORMAL);
+                ack(self, ackTo, new StartResult.Ignore());
+                throw new ExitException(Atom.NORMAL);
             }
             case Init.Stop<S> stop -> {
                 unregister(self);
-                ack(self, ackTo, StartResult.error(stop.reason()));
+                ack(self, ackTo, new StartResult.Failed(stop.reason()));
                 throw new ExitException(stop.reason());
             }
             case null -> {
-                OtpErlangObject reason = Exits.badReturn(Atoms.NIL);
+                Term reason = Exits.badReturn(Atom.NIL);
                 unregister(self);
-                ack(self, ackTo, StartResult.error(reason));
+                ack(self, ackTo, new StartResult.Failed(reason));
                 throw new ExitException(reason);
             }
         }
     }
 
-    private static void ack(Proc self, OtpErlangPid to, StartResult result) {
-        self.send(to, new OtpErlangTuple(new OtpErlangObject[] {ACK, self.self(), result.toTerm()}));
+    private static void ack(LocalProc self, Pid to, StartResult result) {
+        self.sendRaw(to, new Starting.Ack(self.self(), result));
     }
 
     /** Registers the name; returns null when done, else the holder (or {@code self} when unknown). */
-    private OtpErlangPid register(Proc self) {
+    private Pid register(LocalProc self) {
         switch (name) {
-            case ServerRef.Local l -> {
-                return registerLocal(self, l.name());
-            }
-            case ServerRef.Remote r -> {
-                return registerLocal(self, r.name());
-            }
             case ServerRef.Via v -> {
-                return v.registry().registerName(v.name(), self.self()) ? null
-                        : orUndefined(v.registry().whereisName(v.name()));
+                return v.registry().registerName(v.name(), self.self()) ? null : holderOr(self, v.registry().whereisName(v.name()));
             }
             case ServerRef.Global g -> {
-                return g.registry().registerName(g.name(), self.self()) ? null
-                        : orUndefined(g.registry().whereisName(g.name()));
+                return g.registry().registerName(g.name(), self.self()) ? null : holderOr(self, g.registry().whereisName(g.name()));
             }
-            case ServerRef.Pid p -> throw new IllegalStateException("a pid is not a name");
+            default -> {
+                Atom local = Starting.localName(name);
+                try {
+                    self.register(local);
+                    return null;
+                } catch (IllegalStateException e) {
+                    LocalProc holder = self.table().whereis(local);
+                    return holderOr(self, holder == null ? null : holder.self());
+                }
+            }
         }
     }
 
-    private static OtpErlangPid registerLocal(Proc self, String n) {
-        try {
-            self.register(n);
-            return null;
-        } catch (IllegalStateException e) {
-            Proc holder = self.table().whereis(n);
-            return holder == null ? null : holder.self();
-        }
-    }
-
-    private static OtpErlangPid orUndefined(OtpErlangPid p) {
-        return p; // null is shown as undefined by StartResult.alreadyStarted
+    private static Pid holderOr(LocalProc self, Pid holder) {
+        return holder != null ? holder : self.self();
     }
 
     /** Gives the name up before telling the starter init failed, as gen does, so a restart can take it. */
-    private void unregister(Proc self) {
-        if (name == null) {
-            return;
-        }
+    private void unregister(LocalProc self) {
         switch (name) {
-            case ServerRef.Local l -> self.unregister();
-            case ServerRef.Remote r -> self.unregister();
+            case null -> { }
             case ServerRef.Via v -> v.registry().unregisterName(v.name());
             case ServerRef.Global g -> g.registry().unregisterName(g.name());
-            case ServerRef.Pid p -> { }
+            default -> self.unregister();
         }
     }
 
     // ------------------------------------------------------------------ messages
 
-    private void call(Proc self, OtpErlangTuple message) {
-        From from = new From(self.table(), self.self(), message.elementAt(1));
+    private void call(LocalProc self, Term.Tuple message) {
+        From from = new From(self.table(), self.self(), (Term.Tuple) message.get(1));
         Result<S> r;
         try {
-            r = server.handleCall(message.elementAt(2), from, state);
+            r = server.handleCall(message.get(2), from, state);
         } catch (Throwable t) {
             throw crash(self, t, message, from);
         }
         result(self, r, from, message);
     }
 
-    private void cast(Proc self, OtpErlangTuple message) {
+    /** A call with a Java request (a supervisor's start_child with a Java child spec). */
+    @SuppressWarnings("unchecked")
+    private void localCall(LocalProc self, GenCall.LocalCall lc) {
+        From from = new From(self.table(), self.self(), lc.from());
         Result<S> r;
         try {
-            r = server.handleCast(message.elementAt(1), state);
+            if (!(server instanceof LocalRequests<?> lr)) {
+                throw new IllegalArgumentException("a Java request (" + lc.request().getClass().getSimpleName()
+                        + ") to a server that takes none");
+            }
+            r = ((LocalRequests<S>) lr).handleLocalCall(lc.request(), from, state);
+        } catch (Throwable t) {
+            throw crash(self, t, Atom.of("java_request"), from);
+        }
+        result(self, r, from, Atom.of("java_request"));
+    }
+
+    private void cast(LocalProc self, Term.Tuple message) {
+        Result<S> r;
+        try {
+            r = server.handleCast(message.get(1), state);
         } catch (Throwable t) {
             throw crash(self, t, message, null);
         }
         result(self, r, null, message);
     }
 
-    private void info(Proc self, OtpErlangObject message) {
+    private void info(LocalProc self, Term message) {
         Result<S> r;
         try {
             r = server.handleInfo(message, state);
@@ -264,10 +290,10 @@ final class ServerProcess<S> implements Reactor {
         result(self, r, null, message);
     }
 
-    /** Acts on a callback's result; {@code from} is set for handleCall only. */
-    private void result(Proc self, Result<S> first, From firstFrom, OtpErlangObject firstMessage) {
+    /** Acts on a callback's result; {@code from} is set for calls only. */
+    private void result(LocalProc self, Result<S> first, From firstFrom, Term firstMessage) {
         Result<S> r = first;
-        OtpErlangObject message = firstMessage;
+        Term message = firstMessage;
         boolean isCall = firstFrom != null;
         while (true) {
             final From from = isCall ? firstFrom : null;
@@ -276,16 +302,22 @@ final class ServerProcess<S> implements Reactor {
                 case Result.Reply<S> reply when from != null -> {
                     state = reply.state();
                     from.reply(reply.reply());
+                    if (debug != null) {
+                        debug.event(debugName(self), SysServer.out(reply.reply(), from.toTerm(), safeStateTerm(state)), null);
+                    }
                     next = reply.next();
                 }
                 case Result.NoReply<S> noreply -> {
                     state = noreply.state();
+                    if (debug != null) {
+                        debug.event(debugName(self), SysServer.noreply(safeStateTerm(state)), null);
+                    }
                     next = noreply.next();
                 }
                 case Result.Stop<S> stop when stop.reply() == null || from != null -> {
                     ExitException exit;
                     try {
-                        exit = terminate(self, stop.reason(), stop.state(), message, from);
+                        exit = terminate(self, stop.reason(), stop.state(), message, from, null);
                     } finally {
                         if (stop.reply() != null) {
                             from.reply(stop.reply());
@@ -293,13 +325,13 @@ final class ServerProcess<S> implements Reactor {
                     }
                     throw exit;
                 }
-                case null, default -> throw terminate(self, Exits.badReturn(describe(r)), state, message, from);
+                case null, default -> throw terminate(self, Exits.badReturn(describe(r)), state, message, from, null);
             }
             if (!(next instanceof Next.Continue c)) {
                 next(self, next);
                 return;
             }
-            OtpErlangObject continueMessage = Terms.tuple(Terms.atom("continue"), describeArg(c.arg()));
+            Term continueMessage = Term.Tuple.of(CONTINUE, c.arg());
             try {
                 r = server.handleContinue(c.arg(), state);
             } catch (Throwable t) {
@@ -310,12 +342,12 @@ final class ServerProcess<S> implements Reactor {
         }
     }
 
-    /** Applies a {@link Next} that is not a continue (init's continue runs through {@link #result}). */
-    private void next(Proc self, Next next) {
+    /** Applies a {@link Next} (init's continue runs through {@link #result}). */
+    private void next(LocalProc self, Next next) {
         switch (next) {
-            case Next.Timeout t -> arm(self, t.millis());
+            case Next.After a -> arm(self, a.timeout());
             case Next.Continue c -> {
-                OtpErlangObject continueMessage = Terms.tuple(Terms.atom("continue"), describeArg(c.arg()));
+                Term continueMessage = Term.Tuple.of(CONTINUE, c.arg());
                 Result<S> r;
                 try {
                     r = server.handleContinue(c.arg(), state);
@@ -329,33 +361,94 @@ final class ServerProcess<S> implements Reactor {
         }
     }
 
-    private OtpErlangObject describe(Result<S> r) {
+    private Term describe(Result<S> r) {
         return switch (r) {
-            case null -> Atoms.NIL;
-            case Result.Reply<S> x -> Terms.tuple(Terms.atom("reply"), x.reply(), safeStateTerm(x.state()));
-            case Result.NoReply<S> x -> Terms.tuple(Terms.atom("noreply"), safeStateTerm(x.state()));
+            case null -> Atom.NIL;
+            case Result.Reply<S> x -> Term.Tuple.of(new Atom("reply"), x.reply(), safeStateTerm(x.state()));
+            case Result.NoReply<S> x -> Term.Tuple.of(new Atom("noreply"), safeStateTerm(x.state()));
             case Result.Stop<S> x -> x.reply() == null
-                    ? Terms.tuple(Terms.atom("stop"), x.reason(), safeStateTerm(x.state()))
-                    : Terms.tuple(Terms.atom("stop"), x.reason(), x.reply(), safeStateTerm(x.state()));
+                    ? Term.Tuple.of(new Atom("stop"), x.reason(), safeStateTerm(x.state()))
+                    : Term.Tuple.of(new Atom("stop"), x.reason(), x.reply(), safeStateTerm(x.state()));
         };
     }
 
-    private static OtpErlangObject describeArg(Object arg) {
-        return StateTerms.of(arg);
+    // ------------------------------------------------------------------ clauses (the default callbacks)
+
+    /**
+     * What the default callbacks do: run the clause the message fits; answer what none
+     * takes as Elixir does (see {@link GenServer}).
+     */
+    static <S> Result<S> clause(GenServer<S> server, Clauses.Kind kind, Term message, From from, S state)
+            throws Exception {
+        Clauses clauses = Clauses.of(server.getClass());
+        LocalProc self = LocalProc.current();
+        String who = self == null ? "?" : Exits.inspect(self);
+        if (!clauses.has(kind)) {
+            switch (kind) {
+                case INFO -> {
+                    LoggerFactory.getLogger(server.getClass()).error("{} {} received unexpected message in handle_info/2: {}",
+                            server.module(), who, message);
+                    return Result.noreply(state);
+                }
+                case CALL -> throw new ExitException(Errors.runtimeError("attempted to call GenServer " + who
+                        + " but no handle_call/3 clause was provided", Errors.callbackStack(server.module(), "handle_call", 3)));
+                case CAST -> throw new ExitException(Errors.runtimeError("attempted to cast GenServer " + who
+                        + " but no handle_cast/2 clause was provided", Errors.callbackStack(server.module(), "handle_cast", 2)));
+                case CONTINUE -> throw new ExitException(Term.Tuple.of(UNDEF, Term.List.of(Term.Tuple.of(server.module(),
+                        new Atom("handle_continue"), Term.List.of(message, defaultStateTerm(state)), Term.List.EMPTY))));
+            }
+        }
+        try {
+            return clauses.dispatch(server, kind, message, from, state);
+        } catch (Clauses.NoClause e) {
+            Term stateTerm = safeStateTerm(server, state);
+            Term.List args = kind == Clauses.Kind.CALL ? Term.List.of(message, from.toTerm(), stateTerm)
+                    : Term.List.of(message, stateTerm);
+            if (e.lastError != null) {
+                log.warn("no {} clause of {} takes {} (nearest: {})", kind.callback, server.getClass().getName(), message,
+                        e.lastError.getMessage());
+            }
+            throw new ExitException(Term.Tuple.of(Errors.FUNCTION_CLAUSE,
+                    Errors.clauseStack(server.module(), kind.callback, args, null)));
+        }
+    }
+
+    /** {@link GenServer#stateTerm}'s default. */
+    static Term defaultStateTerm(Object state) {
+        if (state instanceof Term t) {
+            return t;
+        }
+        try {
+            return Term.of(state);
+        } catch (IllegalArgumentException e) {
+            return Term.tuple(new Atom("java"), Term.string(state.getClass().getName()), Term.string(String.valueOf(state)));
+        }
+    }
+
+    private static <S> Term safeStateTerm(GenServer<S> server, S st) {
+        try {
+            return server.stateTerm(st);
+        } catch (RuntimeException e) {
+            return new Atom("unprintable_state");
+        }
+    }
+
+    private Term safeStateTerm(S st) {
+        return safeStateTerm(server, st);
     }
 
     // ------------------------------------------------------------------ timeouts
 
-    private void arm(Proc self, long millis) {
-        TimeoutMarker m = new TimeoutMarker(millis);
+    private void arm(LocalProc self, Duration timeout) {
+        TimeoutMarker m = new TimeoutMarker(timeout);
         timer = m;
-        if (millis == 0) {
-            self.send(self.self(), m); // after 0: fires only if nothing is waiting already
+        if (timeout.isZero()) {
+            self.sendRaw(self.self(), m); // after 0: fires only if nothing is waiting already
             return;
         }
         var table = self.table();
-        OtpErlangPid pid = self.self();
-        m.future = GenTimers.schedule(() -> table.send(new Signal.Send(pid, pid, m)), millis);
+        Pid pid = self.self();
+        m.future = GenTimers.schedule(() -> table.send(new Signal.Send(pid, pid, m)), timeout);
     }
 
     private void cancelTimer() {
@@ -371,24 +464,18 @@ final class ServerProcess<S> implements Reactor {
     // ------------------------------------------------------------------ termination
 
     /**
-     * A callback threw: unless the process was killed meanwhile (then it is already
-     * dead and nothing runs), terminate runs with the exception's reason.
+     * A callback threw: unless the process was killed meanwhile (then it is already dead and
+     * nothing runs), terminate runs with the exception's reason.
      */
-    private ExitException crash(Proc self, Throwable t, OtpErlangObject message, From from) {
+    private ExitException crash(LocalProc self, Throwable t, Term message, From from) {
         if (!self.isAlive()) {
             return t instanceof ExitException e ? e : new ExitException(self.exitReason());
         }
-        OtpErlangObject reason = ExitException.reasonOf(t);
-        return terminate(self, reason, state, message, from, t);
-    }
-
-    private ExitException terminate(Proc self, OtpErlangObject reason, S st, OtpErlangObject message, From from) {
-        return terminate(self, reason, st, message, from, null);
+        return terminate(self, Errors.reasonOf(t), state, message, from, t);
     }
 
     /** Calls terminate, reports an abnormal end as gen_server does, and returns the exit to throw. */
-    private ExitException terminate(Proc self, OtpErlangObject reason, S st, OtpErlangObject message, From from,
-                                    Throwable cause) {
+    private ExitException terminate(LocalProc self, Term reason, S st, Object message, From from, Throwable cause) {
         cancelTimer();
         state = st;
         try {
@@ -397,235 +484,178 @@ final class ServerProcess<S> implements Reactor {
             if (!self.isAlive()) {
                 return t instanceof ExitException e ? e : new ExitException(self.exitReason());
             }
-            reason = ExitException.reasonOf(t);
+            reason = Errors.reasonOf(t);
             cause = t;
         }
+        if (debug != null) {
+            debug.closeFile();
+        }
         if (!ExitException.isQuiet(reason)) {
-            report(self, reason, st, message, from, cause);
+            CrashReport.log(log, Exits.inspect(self), reason, message, from, safeFormatStatus(st), cause);
         }
         return new ExitException(reason);
     }
 
-    private void report(Proc self, OtpErlangObject reason, S st, OtpErlangObject message, From from,
-                        Throwable cause) {
-        String last = message == null ? "none" : TermFormat.format(message);
-        String client = from == null ? "" : " (from " + TermFormat.pid(from.caller()) + ")";
-        String stateText;
+    private Term safeFormatStatus(S st) {
         try {
-            stateText = TermFormat.format(server.formatStatus(st));
+            return server.formatStatus(st);
         } catch (RuntimeException e) {
-            stateText = "(formatStatus failed: " + e + ")";
-        }
-        if (cause != null && !(cause instanceof ExitException)) {
-            log.error("GenServer {} terminating\n** (exit) {}\nLast message{}: {}\nState: {}",
-                    Exits.inspect(self), TermFormat.format(reason), client, last, stateText, cause);
-        } else {
-            log.error("GenServer {} terminating\n** (exit) {}\nLast message{}: {}\nState: {}",
-                    Exits.inspect(self), TermFormat.format(reason), client, last, stateText);
+            return Term.tuple(new Atom("format_status_failed"), Errors.reasonOf(e));
         }
     }
 
     // ------------------------------------------------------------------ sys
 
     /**
-     * A system message, as {@code sys:handle_system_msg/6}; after {@code suspend} only
-     * system messages and the parent's EXIT are taken (others wait, in order) until
-     * {@code resume}.
+     * A system message, as {@code sys:handle_system_msg/6}; after {@code suspend} only system
+     * messages and the parent's EXIT are taken (others wait, in order) until {@code resume}.
      */
-    private void system(Proc self, OtpErlangTuple message) {
-        boolean suspended = systemRequest(self, message, false);
+    private void system(LocalProc self, Term.Tuple from, Object request) {
+        boolean suspended = systemRequest(self, from, request, false);
         while (suspended) {
-            OtpErlangObject m = self.receive(this::isSystemOrParentExit, -1);
-            OtpErlangTuple t = (OtpErlangTuple) m;
-            if (Atoms.EXIT.equals(t.elementAt(0))) {
-                throw terminate(self, t.elementAt(2), state, m, null);
+            Object m = self.take(this::isSystemOrParentExit, -1);
+            if (m instanceof GenCall.LocalCall lc) {
+                suspended = systemRequest(self, lc.from(), lc.request(), true);
+                continue;
             }
-            suspended = systemRequest(self, t, true);
+            Term.Tuple t = (Term.Tuple) m;
+            if (Atom.EXIT.equals(t.get(0))) {
+                throw terminate(self, t.get(2), state, m, null, null);
+            }
+            suspended = systemRequest(self, (Term.Tuple) t.get(1), t.get(2), true);
         }
     }
 
-    private boolean isSystemOrParentExit(OtpErlangObject m) {
-        return m instanceof OtpErlangTuple t && t.arity() == 3
-                && (SYSTEM.equals(t.elementAt(0)) || (Atoms.EXIT.equals(t.elementAt(0)) && t.elementAt(1).equals(parent)));
+    private boolean isSystemOrParentExit(Object m) {
+        return m instanceof GenCall.LocalCall lc && GenCall.SYSTEM.equals(lc.label())
+                || m instanceof Term.Tuple t && t.arity() == 3
+                && ((GenCall.SYSTEM.equals(t.get(0)) && GenCall.isFrom(t.get(1)))
+                    || (Atom.EXIT.equals(t.get(0)) && t.get(1).equals(parent)));
     }
 
     /** Handles one system request; returns whether the server is suspended afterwards. */
-    private boolean systemRequest(Proc self, OtpErlangTuple message, boolean suspended) {
-        if (!isFrom(message.elementAt(1))) {
-            log.warn("GenServer {} ignores a malformed system message {}", Exits.inspect(self),
-                    TermFormat.format(message));
-            return suspended;
-        }
-        From from = new From(self.table(), self.self(), message.elementAt(1));
-        OtpErlangObject req = message.elementAt(2);
-        if (SUSPEND.equals(req)) {
-            from.reply(Atoms.OK);
+    @SuppressWarnings("unchecked")
+    private boolean systemRequest(LocalProc self, Term.Tuple fromTerm, Object req, boolean suspended) {
+        From from = new From(self.table(), self.self(), fromTerm);
+        if (SysServer.isSuspend(req)) {
+            from.reply(Atom.OK);
             return true;
         }
-        if (RESUME.equals(req)) {
-            from.reply(Atoms.OK);
+        if (SysServer.isResume(req)) {
+            from.reply(Atom.OK);
             return false;
         }
-        if (GET_STATE.equals(req)) {
-            OtpErlangObject st;
+        if (SysServer.isGetState(req)) {
+            Term st;
             try {
                 st = server.stateTerm(state);
             } catch (RuntimeException e) {
-                from.reply(callbackFailed("system_get_state", e));
+                from.reply(SysServer.callbackFailed("system_get_state", e));
                 return suspended;
             }
-            replyState(self, from, st);
+            SysServer.replyState(self, from, st);
             return suspended;
         }
-        if (GET_STATUS.equals(req)) {
+        if (SysServer.isGetStatus(req)) {
             from.reply(status(self, suspended));
             return suspended;
         }
-        if (req instanceof OtpErlangTuple r && r.arity() == 2 && REPLACE_STATE.equals(r.elementAt(0))) {
-            replaceState(self, from, r.elementAt(1));
+        if (req instanceof SysServer.ReplaceState rs) {
+            S newState;
+            Term st;
+            try {
+                newState = ((UnaryOperator<S>) rs.fun()).apply(state);
+                st = server.stateTerm(newState);
+            } catch (RuntimeException e) {
+                from.reply(SysServer.callbackFailed("system_replace_state", e));
+                return suspended;
+            }
+            state = newState;
+            SysServer.replyState(self, from, st);
             return suspended;
         }
-        if (req instanceof OtpErlangTuple r && r.arity() == 2 && TERMINATE.equals(r.elementAt(0))) {
-            from.reply(Atoms.OK);
-            throw terminate(self, r.elementAt(1), state, null, null);
+        if (SysServer.isErlangReplaceState(req)) {
+            from.reply(SysServer.callbackFailed("system_replace_state", Term.Tuple.of(new Atom("java_server"),
+                    Term.string("an Erlang fun cannot run in a Java GenServer; replace its state from Java with"
+                            + " Sys.replaceState"))));
+            return suspended;
         }
-        if (req instanceof OtpErlangTuple r && r.arity() == 4 && CHANGE_CODE.equals(r.elementAt(0)) && suspended) {
-            from.reply(Atoms.OK); // Java code does not change; the server keeps its state
+        Term terminateReason = SysServer.terminateReason(req);
+        if (terminateReason != null) {
+            from.reply(Atom.OK);
+            throw terminate(self, terminateReason, state, null, null, null);
+        }
+        if (SysServer.isChangeCode(req) && suspended) {
+            from.reply(Atom.OK); // Java code does not change; the server keeps its state
             return true;
         }
-        if (req instanceof OtpErlangTuple r && r.arity() == 2 && DEBUG.equals(r.elementAt(0))) {
-            from.reply(debug(r.elementAt(1), req));
+        Term what = SysServer.debugWhat(req);
+        if (what != null) {
+            SysServer.Debug[] holder = {debug};
+            Term reply = SysServer.debugCommand(what, holder);
+            debug = holder[0];
+            from.reply(reply);
             return suspended;
         }
-        from.reply(Terms.tuple(Atoms.ERROR, Terms.tuple(Terms.atom("unknown_system_msg"), req)));
+        from.reply(SysServer.unknown(req));
         return suspended;
-    }
-
-    /** sys debug commands: no debug state is kept, so log and statistics are always empty. */
-    private static OtpErlangObject debug(OtpErlangObject what, OtpErlangObject req) {
-        if (Terms.atom("no_debug").equals(what)) {
-            return Atoms.OK;
-        }
-        if (what instanceof OtpErlangTuple w && w.arity() == 2 && w.elementAt(0) instanceof OtpErlangAtom kind) {
-            OtpErlangObject flag = w.elementAt(1);
-            switch (kind.atomValue()) {
-                case "log" -> {
-                    if (Terms.atom("get").equals(flag)) {
-                        return Terms.tuple(Atoms.OK, new OtpErlangList());
-                    }
-                    if (Atoms.FALSE.equals(flag) || Terms.atom("print").equals(flag)) {
-                        return Atoms.OK;
-                    }
-                }
-                case "statistics" -> {
-                    if (Terms.atom("get").equals(flag)) {
-                        return Terms.tuple(Atoms.OK, Terms.atom("no_statistics"));
-                    }
-                    if (Atoms.FALSE.equals(flag)) {
-                        return Atoms.OK;
-                    }
-                }
-                case "trace", "log_to_file" -> {
-                    if (Atoms.FALSE.equals(flag)) {
-                        return Atoms.OK;
-                    }
-                }
-                default -> { }
-            }
-        }
-        return Terms.tuple(Atoms.ERROR, Terms.tuple(Terms.atom("not_supported"), req));
-    }
-
-    /**
-     * Replies a state to sys:get_state or sys:replace_state in the caller's format:
-     * {@code {ok, State}} (OTP 26.1+, Java) or the bare state (older), see {@link PeerRelease}.
-     */
-    private static void replyState(Proc self, From from, OtpErlangObject st) {
-        OtpErlangPid caller = from.caller();
-        CompletableFuture<Boolean> wraps = PeerRelease.wrapsState(self.table(), caller.node(), caller.creation());
-        if (wraps.isDone()) {
-            from.reply(wraps.join() ? Terms.tuple(Atoms.OK, st) : st);
-        } else {
-            wraps.thenAccept(w -> from.reply(w ? Terms.tuple(Atoms.OK, st) : st));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private void replaceState(Proc self, From from, OtpErlangObject fun) {
-        if (!(fun instanceof LocalTerm lt) || !(lt.value() instanceof UnaryOperator<?> op)) {
-            from.reply(Terms.tuple(Atoms.ERROR, Terms.tuple(Terms.atom("callback_failed"),
-                    Terms.tuple(GEN_SERVER, Terms.atom("system_replace_state")),
-                    Terms.tuple(Atoms.ERROR, Terms.tuple(Terms.atom("java_server"),
-                            "an Erlang fun cannot run in a Java GenServer; replace its state from Java with"
-                                    + " Sys.replaceState")))));
-            return;
-        }
-        S newState;
-        OtpErlangObject st;
-        try {
-            newState = ((UnaryOperator<S>) op).apply(state);
-            st = server.stateTerm(newState);
-        } catch (RuntimeException e) {
-            from.reply(callbackFailed("system_replace_state", e));
-            return;
-        }
-        state = newState;
-        replyState(self, from, st);
-    }
-
-    private static OtpErlangObject callbackFailed(String callback, Throwable t) {
-        return Terms.tuple(Atoms.ERROR, Terms.tuple(Terms.atom("callback_failed"),
-                Terms.tuple(GEN_SERVER, Terms.atom(callback)),
-                Terms.tuple(Atoms.ERROR, ExitException.reasonOf(t))));
     }
 
     /**
      * The reply to sys:get_status, shaped as gen_server's:
      * {@code {status, Pid, {module, gen_server}, [PDict, SysState, Parent, Debug, Misc]}}.
      */
-    private OtpErlangObject status(Proc self, boolean suspended) {
-        OtpErlangAtom sysState = suspended ? SUSPENDED : RUNNING;
-        OtpErlangObject pdict = new OtpErlangList(new OtpErlangObject[] {
-                Terms.tuple(Terms.atom("$initial_call"),
-                        Terms.tuple(Terms.atom(server.getClass().getName()), Terms.atom("init"), Terms.integer(1))),
-                Terms.tuple(Terms.atom("$ancestors"), new OtpErlangList(parent))});
-        OtpErlangObject formatted;
-        try {
-            formatted = server.formatStatus(state);
-        } catch (RuntimeException e) {
-            formatted = Terms.tuple(Terms.atom("format_status_failed"), ExitException.reasonOf(e));
-        }
-        OtpErlangObject misc = new OtpErlangList(new OtpErlangObject[] {
-                Terms.tuple(Terms.atom("header"), header(self)),
-                Terms.tuple(Terms.atom("data"), new OtpErlangList(new OtpErlangObject[] {
-                        Terms.tuple(new OtpErlangString("Status"), sysState),
-                        Terms.tuple(new OtpErlangString("Parent"), parent),
-                        Terms.tuple(new OtpErlangString("Logged events"), new OtpErlangList())})),
-                Terms.tuple(Terms.atom("data"), new OtpErlangList(
-                        Terms.tuple(new OtpErlangString("State"), formatted)))});
-        return Terms.tuple(Terms.atom("status"), self.self(), Terms.tuple(Terms.atom("module"), GEN_SERVER),
-                new OtpErlangList(new OtpErlangObject[] {pdict, sysState, parent, new OtpErlangList(), misc}));
+    private Term status(LocalProc self, boolean suspended) {
+        Atom sysState = SysServer.sysState(suspended);
+        Term formatted = safeFormatStatus(state);
+        Term misc = Term.List.of(
+                Term.tuple(new Atom("header"), header(self)),
+                Term.tuple(new Atom("data"), Term.List.of(
+                        Term.tuple(Term.charlist("Status"), sysState),
+                        Term.tuple(Term.charlist("Parent"), parent),
+                        Term.tuple(Term.charlist("Logged events"), SysServer.loggedEvents(debug)))),
+                Term.tuple(new Atom("data"), Term.List.of(Term.tuple(Term.charlist("State"), formatted))));
+        return Term.tuple(new Atom("status"), self.self(), Term.tuple(new Atom("module"), SysServer.GEN_SERVER),
+                Term.List.of(dictionary(), sysState, parent, SysServer.debugList(debug), misc));
     }
 
     /** gen:format_status_header: a charlist for a pid or local name, else {TagLine, Name}. */
-    private OtpErlangObject header(Proc self) {
+    private Term header(LocalProc self) {
         String tagLine = "Status for generic server";
         return switch (name) {
-            case null -> new OtpErlangString(tagLine + " <" + self.nodeName() + "." + self.self().id() + "."
-                    + self.self().serial() + ">");
-            case ServerRef.Local l -> new OtpErlangString(tagLine + " " + l.name());
-            case ServerRef.Remote r -> new OtpErlangString(tagLine + " " + r.name());
-            case ServerRef.Via v -> Terms.tuple(new OtpErlangString(tagLine), v.name());
-            case ServerRef.Global g -> Terms.tuple(new OtpErlangString(tagLine), g.name());
-            case ServerRef.Pid p -> new OtpErlangString(tagLine);
+            case null -> Term.charlist(tagLine + " " + self.self());
+            case ServerRef.Via v -> Term.tuple(Term.charlist(tagLine), v.name());
+            case ServerRef.Global g -> Term.tuple(Term.charlist(tagLine), g.name());
+            default -> Term.charlist(tagLine + " " + Starting.localName(name).name());
         };
     }
 
-    private OtpErlangObject safeStateTerm(S st) {
-        try {
-            return server.stateTerm(st);
-        } catch (RuntimeException e) {
-            return Terms.atom("unprintable_state");
-        }
+    /** The name sys's debug output shows: the registered name, else the pid. */
+    private Term debugName(LocalProc self) {
+        return switch (name) {
+            case null -> self.self();
+            case ServerRef.Via v -> v.name();
+            case ServerRef.Global g -> g.name();
+            default -> Starting.localName(name);
+        };
+    }
+
+    // ------------------------------------------------------------------ process_info
+
+    @Override
+    public Term initialCall() {
+        return Term.tuple(PROC_LIB, new Atom("init_p"), Term.Int.of(5));
+    }
+
+    @Override
+    public Term.List dictionary() {
+        return Term.List.of(
+                Term.tuple(INITIAL_CALL, Term.tuple(server.module(), INIT_ATOM, Term.Int.of(1))),
+                Term.tuple(ANCESTORS, Term.List.of(parent == null ? List.<Term>of() : List.of(parent))));
+    }
+
+    @Override
+    public Term currentFunction() {
+        return Term.tuple(SysServer.GEN_SERVER, new Atom("loop"), Term.Int.of(7));
     }
 }

@@ -1,135 +1,147 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
+import io.beambridge.node.Node;
+import io.beambridge.term.Atom;
 import io.beambridge.term.BadTermException;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import java.util.Objects;
 
 /**
- * How to reach a GenServer, and how to name one: Elixir's {@code GenServer.server()}
- * and {@code GenServer.name()}.
+ * A handle to a GenServer — Java or BEAM, on any node — that knows the node it is used
+ * from: what {@link GenServer#call}, {@link GenServer#cast}, {@link Sys} and
+ * {@link Supervisor} take, as Elixir's functions take a {@code GenServer.server()}. The
+ * same handle names a server when it starts ({@link StartOptions#name(ServerRef)}).
  *
  * <ul>
- *   <li>{@link Pid}: a process on any node, Java or BEAM;
- *   <li>{@link Local}: a name registered on the caller's node (an atom);
- *   <li>{@link Remote}: {@code {name, node}}, a name registered on a given node;
- *   <li>{@link Via}: {@code {:via, module, name}}, a name in a {@link ViaRegistry};
- *   <li>{@link Global}: {@code {:global, name}}, a name in the {@code :global}
- *       registry, given as its {@link ViaRegistry}.
+ *   <li>{@link ByPid}: a process, by pid;
+ *   <li>{@link Local}: a name registered on the handle's node ({@code MyApp.Server});
+ *   <li>{@link Remote}: {@code {name, node}}, a name registered on another node;
+ *   <li>{@link Via}: {@code {:via, module, name}}, a name in a {@link ViaRegistry} (the
+ *       Java {@code Registry});
+ *   <li>{@link Global}: {@code {:global, name}}.
  * </ul>
  *
- * To start a server under a name, use {@link Local}, {@link Via}, {@link Global}, or a
- * {@link Remote} whose node is the node the server starts on. Immutable.
+ * <p>A client function run through a handle runs as the calling process when it is a
+ * process of the handle's node, else as a temporary process of that node, so the same
+ * line works in a GenServer callback and in a plain {@code main}. Immutable.
  */
 public sealed interface ServerRef {
 
-    /** The Erlang form, as it appears in exit reasons: a pid, an atom, {@code {name, node}}, {@code {via, M, N}}, {@code {global, N}}. */
-    OtpErlangObject toTerm();
+    /** The node the handle is used from. */
+    Node node();
+
+    /** The Erlang form, as it shows in exit reasons: a pid, an atom, {@code {name, node}}, {@code {:via, m, n}}, {@code {:global, n}}. */
+    Term toTerm();
 
     /** A process, by pid. */
-    record Pid(OtpErlangPid pid) implements ServerRef {
-        public Pid {
+    record ByPid(Node node, Pid pid) implements ServerRef {
+        public ByPid {
+            Objects.requireNonNull(node, "node");
             Objects.requireNonNull(pid, "pid");
         }
 
-        public OtpErlangObject toTerm() {
+        public Term toTerm() {
             return pid;
         }
     }
 
-    /** A name registered on the caller's node. */
-    record Local(String name) implements ServerRef {
+    /** A name registered on {@code node}. */
+    record Local(Node node, Atom name) implements ServerRef {
         public Local {
+            Objects.requireNonNull(node, "node");
             Objects.requireNonNull(name, "name");
         }
 
-        public OtpErlangObject toTerm() {
-            return new OtpErlangAtom(name);
+        public Term toTerm() {
+            return name;
         }
     }
 
-    /** {@code {name, node}}: a name registered on {@code node}. */
-    record Remote(String name, String node) implements ServerRef {
+    /** {@code {name, onNode}}: a name registered on {@code onNode}, called from {@code node}. */
+    record Remote(Node node, Atom name, String onNode) implements ServerRef {
         public Remote {
-            Objects.requireNonNull(name, "name");
             Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(onNode, "onNode");
         }
 
-        public OtpErlangObject toTerm() {
-            return new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom(name), new OtpErlangAtom(node)});
+        public Term toTerm() {
+            return Term.Tuple.of(name, new Atom(onNode));
         }
     }
 
     /** {@code {:via, module, name}}. */
-    record Via(ViaRegistry registry, OtpErlangObject name) implements ServerRef {
+    record Via(ViaRegistry registry, Term name) implements ServerRef {
         public Via {
             Objects.requireNonNull(registry, "registry");
             Objects.requireNonNull(name, "name");
         }
 
-        public OtpErlangObject toTerm() {
-            return new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("via"), registry.module(), name});
+        public Node node() {
+            return registry.node();
+        }
+
+        public Term toTerm() {
+            return Term.Tuple.of(VIA, registry.module(), name);
         }
     }
 
-    /** {@code {:global, name}}, resolved through the given {@code :global} registry. */
-    record Global(ViaRegistry registry, OtpErlangObject name) implements ServerRef {
+    /** {@code {:global, name}}, through the {@code :global} registry given. */
+    record Global(ViaRegistry registry, Term name) implements ServerRef {
         public Global {
             Objects.requireNonNull(registry, "registry");
             Objects.requireNonNull(name, "name");
         }
 
-        public OtpErlangObject toTerm() {
-            return new OtpErlangTuple(new OtpErlangObject[] {new OtpErlangAtom("global"), name});
+        public Node node() {
+            return registry.node();
+        }
+
+        public Term toTerm() {
+            return Term.Tuple.of(GLOBAL, name);
         }
     }
 
-    /** A process by pid. */
-    static ServerRef of(OtpErlangPid pid) {
-        return new Pid(pid);
+    /** The atom {@code via}. */
+    Atom VIA = new Atom("via");
+    /** The atom {@code global}. */
+    Atom GLOBAL = new Atom("global");
+
+    /** A process, by pid, used from {@code node}. */
+    static ServerRef of(Node node, Pid pid) {
+        return new ByPid(node, pid);
     }
 
-    /** A name registered on the caller's node ({@code :name}). */
-    static ServerRef local(String name) {
-        return new Local(name);
+    /** The process registered as {@code name} on {@code node}. */
+    static ServerRef local(Node node, Atom name) {
+        return new Local(node, name);
     }
 
-    /** {@code {name, node}}. */
-    static ServerRef remote(String name, String node) {
-        return new Remote(name, node);
+    /** {@code {name, onNode}}, used from {@code node}; a {@link Local} when {@code onNode} is {@code node}. */
+    static ServerRef remote(Node node, Atom name, String onNode) {
+        return onNode.equals(node.name()) ? new Local(node, name) : new Remote(node, name, onNode);
     }
 
-    /** {@code {:via, registry, name}}; {@code name} is converted with {@link Terms#term(Object)}. */
+    /** {@code {:via, registry, name}}; {@code name} is converted with {@link Term#of}. */
     static ServerRef via(ViaRegistry registry, Object name) {
-        return new Via(registry, Terms.term(name));
-    }
-
-    /** {@code {:global, name}} through the {@code :global} registry; {@code name} is converted with {@link Terms#term(Object)}. */
-    static ServerRef global(ViaRegistry global, Object name) {
-        return new Global(global, Terms.term(name));
+        return new Via(registry, Term.of(name));
     }
 
     /**
-     * The reference an Erlang term names: a pid, an atom (local name) or
-     * {@code {name, node}}. Via and global names need their registry object and are not
-     * parsed here.
+     * The server an Erlang term names, used from {@code node}: a pid, an atom (a local
+     * name) or {@code {name, node}}. (Via and global names need their registry; use
+     * {@link #via} or {@code Global.name}.)
      *
      * @throws BadTermException for any other term
      */
-    static ServerRef fromTerm(OtpErlangObject term) {
-        if (term instanceof OtpErlangPid p) {
-            return new Pid(p);
-        }
-        if (term instanceof OtpErlangAtom a) {
-            return new Local(a.atomValue());
-        }
-        if (term instanceof OtpErlangTuple t && t.arity() == 2 && t.elementAt(0) instanceof OtpErlangAtom n
-                && t.elementAt(1) instanceof OtpErlangAtom node) {
-            return new Remote(n.atomValue(), node.atomValue());
-        }
-        throw new BadTermException("a pid, a name or {name, node}", term);
+    static ServerRef of(Node node, Term server) {
+        return switch (server) {
+            case Pid p -> new ByPid(node, p);
+            case Atom a -> new Local(node, a);
+            case Term.Tuple t when t.arity() == 2 && t.get(0) instanceof Atom n && t.get(1) instanceof Atom on ->
+                    remote(node, n, on.name());
+            default -> throw new BadTermException("", "a pid, a name or {name, node}", server);
+        };
     }
 }

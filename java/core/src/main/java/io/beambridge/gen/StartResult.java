@@ -1,116 +1,110 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.BadTermException;
-import io.beambridge.term.TermFormat;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import java.util.Objects;
 
 /**
- * The outcome of starting a process, as Elixir's {@code on_start()}:
- * {@code {:ok, pid}}, {@code :ignore}, or {@code {:error, reason}} — where reason is
- * {@code {:already_started, pid}} when the name is taken, the init's stop reason, the
- * init's crash reason, or {@code :timeout}. {@link #toTerm()} gives exactly the Erlang
- * term. Also what a supervisor child's start function returns.
+ * The outcome of starting a server, as Elixir's {@code on_start()}: take it apart with a
+ * {@code switch}, or take the server with {@link #orElseThrow()} when anything but
+ * {@code {:ok, pid}} is a failure.
+ *
+ * <pre>{@code
+ * switch (GenServer.start(node, new Stack("a,b"), StartOptions.name(STACK))) {
+ *     case StartResult.Ok(var stack) -> GenServer.cast(stack, new Push("c"));
+ *     case StartResult.AlreadyStarted(var stack) -> log.info("already running: {}", stack);
+ *     case StartResult.Ignore() -> { }
+ *     case StartResult.Failed(var reason) -> throw new IllegalStateException(reason.toString());
+ * }
+ * }</pre>
  */
 public sealed interface StartResult {
 
-    /** The Erlang term: {@code {ok, Pid}}, {@code ignore} or {@code {error, Reason}}. */
-    OtpErlangObject toTerm();
+    /** The Erlang term: {@code {:ok, pid}}, {@code :ignore} or {@code {:error, reason}}. */
+    Term toTerm();
 
     /**
-     * The pid of a successful start.
+     * The started server.
      *
-     * @throws IllegalStateException when the start did not succeed, naming the result
+     * @throws StartException naming the result when it is not {@link Ok}
      */
-    default OtpErlangPid pid() {
+    default ServerRef orElseThrow() {
         if (this instanceof Ok ok) {
-            return ok.pid();
+            return ok.server();
         }
-        throw new IllegalStateException("not started: " + TermFormat.format(toTerm()));
+        throw new StartException(this);
     }
 
-    /** {@code {:ok, pid}}. */
-    record Ok(OtpErlangPid pid) implements StartResult {
+    /** {@code {:ok, pid}}: {@code server} is the new process, by pid. */
+    record Ok(ServerRef.ByPid server) implements StartResult {
         public Ok {
-            Objects.requireNonNull(pid, "pid");
+            Objects.requireNonNull(server, "server");
         }
 
-        public OtpErlangObject toTerm() {
-            return new OtpErlangTuple(new OtpErlangObject[] {Atoms.OK, pid});
+        /** The new process. */
+        public Pid pid() {
+            return server.pid();
+        }
+
+        public Term toTerm() {
+            return Term.Tuple.of(Atom.OK, server.pid());
         }
     }
 
-    /** {@code :ignore}. */
+    /** {@code {:error, {:already_started, pid}}}: the name is taken by {@code server}. */
+    record AlreadyStarted(ServerRef.ByPid server) implements StartResult {
+        public Term toTerm() {
+            return Term.Tuple.of(Atom.ERROR, Term.Tuple.of(ALREADY_STARTED,
+                    server == null ? Atom.UNDEFINED : server.pid()));
+        }
+    }
+
+    /** {@code :ignore}: init returned {@code :ignore}. */
     record Ignore() implements StartResult {
-        public OtpErlangObject toTerm() {
-            return IGNORE_ATOM;
+        public Term toTerm() {
+            return IGNORE;
         }
     }
 
-    /** {@code {:error, reason}}. */
-    record Error(OtpErlangObject reason) implements StartResult {
-        public Error {
+    /** {@code {:error, reason}}: init stopped, crashed or timed out (reason {@code :timeout}). */
+    record Failed(Term reason) implements StartResult {
+        public Failed {
             Objects.requireNonNull(reason, "reason");
         }
 
-        public OtpErlangObject toTerm() {
-            return new OtpErlangTuple(new OtpErlangObject[] {Atoms.ERROR, reason});
-        }
-
-        /** The pid of {@code {:already_started, pid}}, else null. */
-        public OtpErlangPid alreadyStarted() {
-            return reason instanceof OtpErlangTuple t && t.arity() == 2
-                    && ALREADY_STARTED.equals(t.elementAt(0)) && t.elementAt(1) instanceof OtpErlangPid p ? p : null;
+        public Term toTerm() {
+            return Term.Tuple.of(Atom.ERROR, reason);
         }
     }
-
-    /** {@code :ignore}. */
-    StartResult IGNORE = new Ignore();
 
     /** The atom {@code ignore}. */
-    OtpErlangAtom IGNORE_ATOM = new OtpErlangAtom("ignore");
+    Atom IGNORE = new Atom("ignore");
     /** The atom {@code already_started}. */
-    OtpErlangAtom ALREADY_STARTED = new OtpErlangAtom("already_started");
-
-    /** {@code {:ok, pid}}. */
-    static StartResult ok(OtpErlangPid pid) {
-        return new Ok(pid);
-    }
-
-    /** {@code {:error, reason}}. */
-    static StartResult error(OtpErlangObject reason) {
-        return new Error(reason);
-    }
-
-    /** {@code {:error, {:already_started, pid}}}. */
-    static StartResult alreadyStarted(OtpErlangPid pid) {
-        return new Error(new OtpErlangTuple(new OtpErlangObject[] {ALREADY_STARTED,
-                pid == null ? Atoms.UNDEFINED : pid}));
-    }
+    Atom ALREADY_STARTED = new Atom("already_started");
 
     /**
-     * Reads an Erlang start result: {@code {ok, Pid}}, {@code {ok, Pid, Info}} (the info
-     * is dropped), {@code ignore} or {@code {error, Reason}}.
+     * A start result of a process on another node or from Erlang code, as a term:
+     * {@code {ok, Pid}} (also {@code {ok, Pid, Info}}), {@code ignore}, {@code {error, Reason}}
+     * ({@code {error, {already_started, Pid}}} too); handles are used from {@code node}.
      *
-     * @throws BadTermException for anything else
+     * @throws io.beambridge.term.BadTermException for anything else
      */
-    static StartResult fromTerm(OtpErlangObject term) {
-        if (IGNORE_ATOM.equals(term)) {
-            return IGNORE;
+    static StartResult of(io.beambridge.node.Node node, Term term) {
+        if (IGNORE.equals(term)) {
+            return new Ignore();
         }
-        if (term instanceof OtpErlangTuple t) {
-            if ((t.arity() == 2 || t.arity() == 3) && Atoms.OK.equals(t.elementAt(0))
-                    && t.elementAt(1) instanceof OtpErlangPid p) {
-                return new Ok(p);
+        if (term instanceof Term.Tuple t) {
+            if ((t.arity() == 2 || t.arity() == 3) && Atom.OK.equals(t.get(0)) && t.get(1) instanceof Pid p) {
+                return new Ok(new ServerRef.ByPid(node, p));
             }
-            if (t.arity() == 2 && Atoms.ERROR.equals(t.elementAt(0))) {
-                return new Error(t.elementAt(1));
+            if (t.isTagged(Atom.ERROR, 2)) {
+                if (t.get(1) instanceof Term.Tuple e && e.isTagged(ALREADY_STARTED, 2)) {
+                    return new AlreadyStarted(e.get(1) instanceof Pid p ? new ServerRef.ByPid(node, p) : null);
+                }
+                return new Failed(t.get(1));
             }
         }
-        throw new BadTermException("{ok, Pid}, ignore or {error, Reason}", term);
+        throw new io.beambridge.term.BadTermException("", "{:ok, pid}, :ignore or {:error, reason}", term);
     }
 }

@@ -1,6 +1,6 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
+import io.beambridge.term.Atom;
 
 /** A supervisor's restart strategy, as OTP's. */
 public enum Strategy {
@@ -11,14 +11,14 @@ public enum Strategy {
     /** The child that ended and those started after it are terminated and restarted. */
     REST_FOR_ONE("rest_for_one");
 
-    private final OtpErlangAtom atom;
+    private final Atom atom;
 
     Strategy(String atom) {
-        this.atom = new OtpErlangAtom(atom);
+        this.atom = new Atom(atom);
     }
 
     /** The Erlang atom, e.g. {@code one_for_one}. */
-    public OtpErlangAtom atom() {
+    public Atom atom() {
         return atom;
     }
 }

@@ -1,20 +1,19 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangMap;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangRef;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.TermFormat;
-import io.beambridge.term.Terms;
+import io.beambridge.internal.runtime.Errors;
+import io.beambridge.internal.runtime.GenCall;
+import io.beambridge.internal.runtime.LocalProc;
+import io.beambridge.node.ExitException;
+import io.beambridge.node.Timeout;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
+import io.beambridge.term.Term;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,11 +25,15 @@ import org.slf4j.LoggerFactory;
  * {@code start_child}, {@code get_childspec}) so Elixir's {@code Supervisor} functions
  * work on it.
  */
-final class SupervisorServer implements GenServer<SupervisorServer.State> {
+final class SupervisorServer implements GenServer<SupervisorServer.State>, LocalRequests<SupervisorServer.State> {
     private static final Logger log = LoggerFactory.getLogger(Supervisor.class);
 
-    private static final OtpErlangAtom RESTARTING = new OtpErlangAtom("restarting");
-    private static final OtpErlangAtom TRY_AGAIN_RESTART = new OtpErlangAtom("try_again_restart");
+    private static final Atom RESTARTING = new Atom("restarting");
+    private static final Atom TRY_AGAIN_RESTART = new Atom("try_again_restart");
+    private static final Atom SUPERVISOR = new Atom("supervisor");
+
+    /** {@code start_child} with a Java child spec, from {@link Supervisor#startChild}. */
+    record StartChild(ChildSpec spec) {}
 
     private final List<ChildSpec> specs;
     private final SupervisorFlags flags;
@@ -43,14 +46,14 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
     /** A child: its spec, and its pid while running. */
     static final class Child {
         final ChildSpec spec;
-        OtpErlangPid pid;
+        Pid pid;
         boolean restarting;
 
         Child(ChildSpec spec) {
             this.spec = spec;
         }
 
-        OtpErlangObject id() {
+        Term id() {
             return spec.id();
         }
     }
@@ -65,7 +68,7 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
             this.flags = flags;
         }
 
-        Child byId(OtpErlangObject id) {
+        Child byId(Term id) {
             for (Child c : children) {
                 if (c.id().equals(id)) {
                     return c;
@@ -74,7 +77,7 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
             return null;
         }
 
-        Child byPid(OtpErlangPid pid) {
+        Child byPid(Pid pid) {
             for (Child c : children) {
                 if (pid.equals(c.pid)) {
                     return c;
@@ -88,27 +91,27 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
 
     @Override
     public Init<State> init() {
-        Proc self = Proc.current();
+        LocalProc self = LocalProc.current();
         self.trapExit(true);
         State st = new State(flags);
         for (ChildSpec spec : specs) {
             if (st.byId(spec.id()) != null) {
-                return Init.stop(Terms.tuple(Terms.atom("start_spec"),
-                        Terms.tuple(Terms.atom("duplicate_child_name"), spec.id())));
+                return Init.stop(Term.tuple(new Atom("start_spec"),
+                        Term.tuple(new Atom("duplicate_child_name"), spec.id())));
             }
             st.children.add(new Child(spec));
         }
-        OtpErlangObject failure = startChildren(self, st, new ArrayList<>(st.children));
+        Term failure = startChildren(self, st, new ArrayList<>(st.children));
         if (failure != null) {
             terminateChildren(self, st, new ArrayList<>(st.children));
-            return Init.stop(Terms.tuple(Atoms.SHUTDOWN, failure));
+            return Init.stop(Term.tuple(Atom.SHUTDOWN, failure));
         }
         return Init.ok(st);
     }
 
     @Override
-    public void terminate(OtpErlangObject reason, State st) {
-        terminateChildren(Proc.current(), st, new ArrayList<>(st.children));
+    public void terminate(Term reason, State st) {
+        terminateChildren(LocalProc.current(), st, new ArrayList<>(st.children));
     }
 
     /**
@@ -116,7 +119,7 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
      * Returns null, or {@code {failed_to_start_child, Id, Reason}} after the first
      * failure (the children after it stay unstarted).
      */
-    private OtpErlangObject startChildren(Proc self, State st, List<Child> group) {
+    private Term startChildren(LocalProc self, State st, List<Child> group) {
         for (Child c : group) {
             StartResult r = startChild(self, c.spec);
             switch (r) {
@@ -131,10 +134,14 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
                         st.children.remove(c);
                     }
                 }
-                case StartResult.Error e -> {
-                    log.error("Supervisor {} failed to start child {}: {}", Exits.inspect(self),
-                            TermFormat.format(c.id()), TermFormat.format(e.reason()));
-                    return Terms.tuple(Terms.atom("failed_to_start_child"), c.id(), e.reason());
+                case StartResult.AlreadyStarted a -> {
+                    Term reason = Term.tuple(StartResult.ALREADY_STARTED, a.server() == null ? Atom.UNDEFINED : a.server().pid());
+                    log.error("Supervisor {} failed to start child {}: {}", Exits.inspect(self), c.id(), reason);
+                    return Term.tuple(new Atom("failed_to_start_child"), c.id(), reason);
+                }
+                case StartResult.Failed e -> {
+                    log.error("Supervisor {} failed to start child {}: {}", Exits.inspect(self), c.id(), e.reason());
+                    return Term.tuple(new Atom("failed_to_start_child"), c.id(), e.reason());
                 }
             }
         }
@@ -142,22 +149,22 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
     }
 
     /** Runs a child's start function, as supervisor's {@code do_start_child_i}. */
-    private static StartResult startChild(Proc self, ChildSpec spec) {
+    private static StartResult startChild(LocalProc self, ChildSpec spec) {
         try {
             StartResult r = spec.start().start();
-            return r != null ? r : StartResult.error(Atoms.NIL);
+            return r != null ? r : new StartResult.Failed(Atom.NIL);
         } catch (ExitException e) {
             if (!self.isAlive()) {
                 throw e;
             }
-            return StartResult.error(e.reason());
+            return new StartResult.Failed(e.reason());
         } catch (Exception e) {
-            return StartResult.error(ExitException.reasonOf(e));
+            return new StartResult.Failed(Errors.reasonOf(e));
         }
     }
 
     /** Stops {@code group} in reverse start order; temporary children are forgotten. */
-    private void terminateChildren(Proc self, State st, List<Child> group) {
+    private void terminateChildren(LocalProc self, State st, List<Child> group) {
         for (int i = group.size() - 1; i >= 0; i--) {
             Child c = group.get(i);
             shutdown(self, c);
@@ -169,83 +176,36 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
         }
     }
 
-    /** supervisor:shutdown/1: monitor, exit(shutdown) (or kill), await the DOWN, kill after the timeout. */
-    private void shutdown(Proc self, Child c) {
-        OtpErlangPid pid = c.pid;
-        if (pid == null) {
-            return;
+    /** supervisor:shutdown/2. */
+    private void shutdown(LocalProc self, Child c) {
+        if (c.pid != null) {
+            Supervision.shutdown(self, c.pid, c.spec.shutdown(), c.spec.restart(), c.id(), log);
         }
-        OtpErlangRef mon = self.monitor(pid);
-        OtpErlangObject reason;
-        ChildSpec.Shutdown how = c.spec.shutdown();
-        if (how instanceof ChildSpec.Shutdown.BrutalKill) {
-            self.exit(pid, Atoms.KILL);
-            reason = unlinkFlush(self, pid, awaitDown(self, mon, -1));
-            if (Atoms.KILLED.equals(reason)) {
-                return;
-            }
-        } else {
-            self.exit(pid, Atoms.SHUTDOWN);
-            long timeout = how instanceof ChildSpec.Shutdown.Timeout t ? t.millis() : -1;
-            OtpErlangObject down = awaitDown(self, mon, timeout);
-            if (down == null) {
-                self.exit(pid, Atoms.KILL);
-                down = awaitDown(self, mon, -1);
-            }
-            reason = unlinkFlush(self, pid, down);
-            if (Atoms.SHUTDOWN.equals(reason)) {
-                return;
-            }
-        }
-        boolean permanent = c.spec.restart() == ChildSpec.Restart.PERMANENT;
-        if (!permanent && ExitException.isQuiet(reason)) {
-            return;
-        }
-        log.error("Supervisor {} shutdown error for child {}: {}", Exits.inspect(self),
-                TermFormat.format(c.id()), TermFormat.format(reason));
-    }
-
-    private static OtpErlangObject awaitDown(Proc self, OtpErlangRef mon, long timeoutMillis) {
-        OtpErlangObject m = self.receive(x -> x instanceof OtpErlangTuple t && t.arity() == 5
-                && Atoms.DOWN.equals(t.elementAt(0)) && mon.equals(t.elementAt(1)), timeoutMillis);
-        return m == null ? null : ((OtpErlangTuple) m).elementAt(4);
-    }
-
-    /** The EXIT's reason when one came (it says why the child died), else the DOWN's. */
-    private static OtpErlangObject unlinkFlush(Proc self, OtpErlangPid pid, OtpErlangObject downReason) {
-        self.unlink(pid);
-        OtpErlangObject exit = self.receive(x -> isExitFrom(x, pid), 0);
-        return exit != null ? ((OtpErlangTuple) exit).elementAt(2) : downReason;
-    }
-
-    private static boolean isExitFrom(OtpErlangObject m, OtpErlangPid pid) {
-        return m instanceof OtpErlangTuple t && t.arity() == 3 && Atoms.EXIT.equals(t.elementAt(0))
-                && pid.equals(t.elementAt(1));
     }
 
     // ------------------------------------------------------------------ restarts
 
     @Override
-    public Result<State> handleInfo(OtpErlangObject message, State st) {
-        if (message instanceof OtpErlangTuple t && t.arity() == 3 && Atoms.EXIT.equals(t.elementAt(0))
-                && t.elementAt(1) instanceof OtpErlangPid pid) {
+    public Result<State> handleInfo(Term message, State st) {
+        if (message instanceof Term.Tuple t && t.arity() == 3 && Atom.EXIT.equals(t.get(0))
+                && t.get(1) instanceof Pid pid) {
             Child c = st.byPid(pid);
             if (c == null) {
                 return Result.noreply(st);
             }
-            return childExited(Proc.current(), st, c, t.elementAt(2));
+            return childExited(LocalProc.current(), st, c, t.get(2));
         }
-        log.error("Supervisor {} received unexpected message: {}", Exits.inspect(Proc.current()),
-                TermFormat.format(message));
+        log.error("Supervisor {} received unexpected message: {}", Exits.inspect(LocalProc.current()),
+                String.valueOf(message));
         return Result.noreply(st);
     }
 
     @Override
-    public Result<State> handleCast(OtpErlangObject request, State st) throws Exception {
-        if (request instanceof OtpErlangTuple t && t.arity() == 2 && TRY_AGAIN_RESTART.equals(t.elementAt(0))) {
-            Child c = st.byId(t.elementAt(1));
+    public Result<State> handleCast(Term request, State st) throws Exception {
+        if (request instanceof Term.Tuple t && t.arity() == 2 && TRY_AGAIN_RESTART.equals(t.get(0))) {
+            Child c = st.byId(t.get(1));
             if (c != null && c.restarting) {
-                return restart(Proc.current(), st, c);
+                return restart(LocalProc.current(), st, c);
             }
             return Result.noreply(st);
         }
@@ -253,7 +213,7 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
     }
 
     /** supervisor:do_restart/3. */
-    private Result<State> childExited(Proc self, State st, Child c, OtpErlangObject reason) {
+    private Result<State> childExited(LocalProc self, State st, Child c, Term reason) {
         c.pid = null;
         switch (c.spec.restart()) {
             case PERMANENT -> {
@@ -278,29 +238,29 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
         throw new IllegalStateException();
     }
 
-    private static void reportChildTerminated(Proc self, Child c, OtpErlangObject reason) {
+    private static void reportChildTerminated(LocalProc self, Child c, Term reason) {
         if (ExitException.isQuiet(reason)) {
-            log.info("Supervisor {} child {} terminated: {}", Exits.inspect(self), TermFormat.format(c.id()),
-                    TermFormat.format(reason));
+            log.info("Supervisor {} child {} terminated: {}", Exits.inspect(self), String.valueOf(c.id()),
+                    String.valueOf(reason));
         } else {
-            log.error("Supervisor {} child {} terminated: {}", Exits.inspect(self), TermFormat.format(c.id()),
-                    TermFormat.format(reason));
+            log.error("Supervisor {} child {} terminated: {}", Exits.inspect(self), String.valueOf(c.id()),
+                    String.valueOf(reason));
         }
     }
 
     /** supervisor:restart/2: counts the restart against the intensity, then restarts by strategy. */
-    private Result<State> restart(Proc self, State st, Child c) {
+    private Result<State> restart(LocalProc self, State st, Child c) {
         if (!addRestart(st)) {
             log.error("Supervisor {} reached max restart intensity ({} in {} s) after child {} ended; shutting down",
-                    Exits.inspect(self), st.flags.maxRestarts(), st.flags.maxSeconds(), TermFormat.format(c.id()));
+                    Exits.inspect(self), st.flags.maxRestarts(), st.flags.maxSeconds(), String.valueOf(c.id()));
             c.pid = null;
             c.restarting = false;
             if (c.spec.restart() == ChildSpec.Restart.TEMPORARY) {
                 st.children.remove(c);
             }
-            return Result.stop(Atoms.SHUTDOWN, st);
+            return Result.stop(Atom.SHUTDOWN, st);
         }
-        OtpErlangObject failedId = switch (st.flags.strategy()) {
+        Term failedId = switch (st.flags.strategy()) {
             case ONE_FOR_ONE -> {
                 StartResult r = startChild(self, c.spec);
                 switch (r) {
@@ -314,9 +274,12 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
                         c.restarting = false;
                         yield null;
                     }
-                    case StartResult.Error e -> {
-                        log.error("Supervisor {} failed to restart child {}: {}", Exits.inspect(self),
-                                TermFormat.format(c.id()), TermFormat.format(e.reason()));
+                    case StartResult.AlreadyStarted a -> {
+                        log.error("Supervisor {} failed to restart child {}: {}", Exits.inspect(self), c.id(), a.toTerm());
+                        yield c.id();
+                    }
+                    case StartResult.Failed e -> {
+                        log.error("Supervisor {} failed to restart child {}: {}", Exits.inspect(self), c.id(), e.reason());
                         yield c.id();
                     }
                 }
@@ -334,49 +297,43 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
                 failed.pid = null;
                 failed.restarting = true;
             }
-            self.send(self.self(), Terms.tuple(Gen.GEN_CAST, Terms.tuple(TRY_AGAIN_RESTART, failedId)));
+            self.sendRaw(self.self(), Term.tuple(GenCall.GEN_CAST, Term.tuple(TRY_AGAIN_RESTART, failedId)));
         }
         return Result.noreply(st);
     }
 
     /** restart_multiple_children: stop the group but {@code failed}, start it all again; the id that failed to start, or null. */
-    private OtpErlangObject restartGroup(Proc self, State st, Child failed, List<Child> group) {
+    private Term restartGroup(LocalProc self, State st, Child failed, List<Child> group) {
         failed.pid = null;
         terminateChildren(self, st, group);
         group.removeIf(ch -> !st.children.contains(ch));
         if (!st.children.contains(failed)) {
             return null;
         }
-        OtpErlangObject failure = startChildren(self, st, group);
-        return failure == null ? null : ((OtpErlangTuple) failure).elementAt(1);
+        Term failure = startChildren(self, st, group);
+        return failure == null ? null : ((Term.Tuple) failure).get(1);
     }
 
     /** supervisor:add_restart/1: false when the intensity is exceeded. */
     private static boolean addRestart(State st) {
-        long now = System.nanoTime() / 1_000_000_000L;
-        long threshold = now - st.flags.maxSeconds();
-        while (!st.restarts.isEmpty() && st.restarts.peekFirst() < threshold) {
-            st.restarts.pollFirst();
-        }
-        st.restarts.addLast(now);
-        return st.restarts.size() <= st.flags.maxRestarts();
+        return Supervision.addRestart(st.restarts, st.flags.maxRestarts(), st.flags.maxSeconds());
     }
 
     // ------------------------------------------------------------------ the call protocol
 
     @Override
-    public Result<State> handleCall(OtpErlangObject request, From from, State st) throws Exception {
-        Proc self = Proc.current();
-        if (Terms.atom("which_children").equals(request)) {
-            List<OtpErlangObject> l = new ArrayList<>();
+    public Result<State> handleCall(Term request, From from, State st) throws Exception {
+        LocalProc self = LocalProc.current();
+        if (new Atom("which_children").equals(request)) {
+            List<Term> l = new ArrayList<>();
             for (int i = st.children.size() - 1; i >= 0; i--) { // reverse start order, as OTP
                 Child c = st.children.get(i);
-                OtpErlangObject child = c.restarting ? RESTARTING : c.pid != null ? c.pid : Atoms.UNDEFINED;
-                l.add(Terms.tuple(c.id(), child, c.spec.type().atom(), c.spec.modulesTerm()));
+                Term child = c.restarting ? RESTARTING : c.pid != null ? c.pid : Atom.UNDEFINED;
+                l.add(Term.tuple(c.id(), child, c.spec.type().atom(), c.spec.modulesTerm()));
             }
-            return Result.reply(new OtpErlangList(l.toArray(OtpErlangObject[]::new)), st);
+            return Result.reply(Term.List.of(l), st);
         }
-        if (Terms.atom("count_children").equals(request)) {
+        if (new Atom("count_children").equals(request)) {
             int active = 0;
             int supervisors = 0;
             int workers = 0;
@@ -390,24 +347,24 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
                     workers++;
                 }
             }
-            return Result.reply(Terms.list(Terms.tuple(Terms.atom("specs"), st.children.size()),
-                    Terms.tuple(Terms.atom("active"), active), Terms.tuple(Terms.atom("supervisors"), supervisors),
-                    Terms.tuple(Terms.atom("workers"), workers)), st);
+            return Result.reply(Term.list(Term.tuple(new Atom("specs"), st.children.size()),
+                    Term.tuple(new Atom("active"), active), Term.tuple(new Atom("supervisors"), supervisors),
+                    Term.tuple(new Atom("workers"), workers)), st);
         }
-        if (request instanceof OtpErlangTuple t && t.arity() == 2 && t.elementAt(0) instanceof OtpErlangAtom op) {
-            OtpErlangObject arg = t.elementAt(1);
-            switch (op.atomValue()) {
+        if (request instanceof Term.Tuple t && t.arity() == 2 && t.get(0) instanceof Atom op) {
+            Term arg = t.get(1);
+            switch (op.name()) {
                 case "terminate_child" -> {
                     Child c = st.byId(arg);
                     if (c == null) {
                         return Result.reply(notFound(), st);
                     }
                     terminateChildren(self, st, List.of(c));
-                    return Result.reply(Atoms.OK, st);
+                    return Result.reply(Atom.OK, st);
                 }
                 case "restart_child" -> {
                     Child c = st.byId(arg);
-                    OtpErlangObject refused = notStopped(c);
+                    Term refused = notStopped(c);
                     if (refused != null) {
                         return Result.reply(refused, st);
                     }
@@ -417,25 +374,27 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
                         return Result.reply(r.toTerm(), st);
                     }
                     if (r instanceof StartResult.Ignore) {
-                        return Result.reply(Terms.tuple(Atoms.OK, Atoms.UNDEFINED), st);
+                        return Result.reply(Term.tuple(Atom.OK, Atom.UNDEFINED), st);
                     }
                     return Result.reply(r.toTerm(), st);
                 }
                 case "delete_child" -> {
                     Child c = st.byId(arg);
-                    OtpErlangObject refused = notStopped(c);
+                    Term refused = notStopped(c);
                     if (refused != null) {
                         return Result.reply(refused, st);
                     }
                     st.children.remove(c);
-                    return Result.reply(Atoms.OK, st);
+                    return Result.reply(Atom.OK, st);
                 }
                 case "get_childspec" -> {
                     Child c = st.byId(arg);
-                    return Result.reply(c == null ? notFound() : Terms.tuple(Atoms.OK, c.spec.toTerm()), st);
+                    return Result.reply(c == null ? notFound() : Term.tuple(Atom.OK, c.spec.toTerm()), st);
                 }
                 case "start_child" -> {
-                    return Result.reply(startNewChild(self, st, arg), st);
+                    return Result.reply(error(Term.tuple(new Atom("java_supervisor"), Term.string(
+                            "a Java supervisor starts Java children only (a ChildSpec given with Supervisor.startChild"
+                                    + " on its node); an Erlang child spec cannot run on a Java node"))), st);
                 }
                 default -> { }
             }
@@ -443,16 +402,19 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
         return GenServer.super.handleCall(request, from, st);
     }
 
-    private OtpErlangObject startNewChild(Proc self, State st, OtpErlangObject arg) {
-        if (!(arg instanceof LocalTerm lt) || !(lt.value() instanceof ChildSpec spec)) {
-            return error(Terms.tuple(Terms.atom("java_supervisor"),
-                    "a Java supervisor starts Java children only (a ChildSpec given with Supervisor.startChild"
-                            + " on its node); an Erlang child spec cannot run on a Java node"));
+    @Override
+    public Result<State> handleLocalCall(Object request, From from, State st) throws Exception {
+        if (request instanceof StartChild sc) {
+            return Result.reply(startNewChild(LocalProc.current(), st, sc.spec()), st);
         }
+        throw new IllegalArgumentException("a supervisor takes no " + request.getClass().getSimpleName());
+    }
+
+    private Term startNewChild(LocalProc self, State st, ChildSpec spec) {
         Child existing = st.byId(spec.id());
         if (existing != null) {
-            return existing.pid != null ? error(Terms.tuple(StartResult.ALREADY_STARTED, existing.pid))
-                    : error(Terms.atom("already_present"));
+            return existing.pid != null ? error(Term.tuple(StartResult.ALREADY_STARTED, existing.pid))
+                    : error(new Atom("already_present"));
         }
         StartResult r = startChild(self, spec);
         switch (r) {
@@ -466,19 +428,22 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
                 if (spec.restart() != ChildSpec.Restart.TEMPORARY) {
                     st.children.add(new Child(spec));
                 }
-                return Terms.tuple(Atoms.OK, Atoms.UNDEFINED);
+                return Term.tuple(Atom.OK, Atom.UNDEFINED);
             }
-            case StartResult.Error e -> {
-                return error(Terms.tuple(e.reason(), spec.toTerm()));
+            case StartResult.AlreadyStarted a -> {
+                return error(Term.tuple(a.toTerm() instanceof Term.Tuple t ? t.get(1) : Atom.UNDEFINED, spec.toTerm()));
+            }
+            case StartResult.Failed e -> {
+                return error(Term.tuple(e.reason(), spec.toTerm()));
             }
         }
     }
 
-    private static boolean isAlive(Proc self, OtpErlangPid pid) {
+    private static boolean isAlive(LocalProc self, Pid pid) {
         if (!pid.node().equals(self.nodeName())) {
             return true;
         }
-        Proc p = self.table().lookup(pid);
+        LocalProc p = self.table().lookup(pid);
         return p != null && p.isAlive();
     }
 
@@ -486,38 +451,43 @@ final class SupervisorServer implements GenServer<SupervisorServer.State> {
      * What {@code restart_child} and {@code delete_child} answer for a child that is
      * unknown, restarting or running; null for a stopped child they may act on.
      */
-    private static OtpErlangObject notStopped(Child c) {
+    private static Term notStopped(Child c) {
         if (c == null) {
             return notFound();
         }
         if (c.restarting) {
             return error(RESTARTING);
         }
-        return c.pid != null ? error(Terms.atom("running")) : null;
+        return c.pid != null ? error(new Atom("running")) : null;
     }
 
-    private static OtpErlangObject notFound() {
-        return error(Terms.atom("not_found"));
+    private static Term notFound() {
+        return error(new Atom("not_found"));
     }
 
-    private static OtpErlangObject error(OtpErlangObject reason) {
-        return Terms.tuple(Atoms.ERROR, reason);
+    private static Term error(Term reason) {
+        return Term.tuple(Atom.ERROR, reason);
     }
 
     // ------------------------------------------------------------------ sys
 
     /** What {@code :sys.get_state/1} shows for a Java supervisor. */
     @Override
-    public OtpErlangObject stateTerm(State st) {
-        OtpErlangMap m = new OtpErlangMap();
-        m.put(Terms.atom("strategy"), st.flags.strategy().atom());
-        m.put(Terms.atom("intensity"), Terms.integer(st.flags.maxRestarts()));
-        m.put(Terms.atom("period"), Terms.integer(st.flags.maxSeconds()));
-        List<OtpErlangObject> children = new ArrayList<>();
+    public Term stateTerm(State st) {
+        Map<Term, Term> m = new LinkedHashMap<>();
+        m.put(new Atom("strategy"), st.flags.strategy().atom());
+        m.put(new Atom("intensity"), Term.integer(st.flags.maxRestarts()));
+        m.put(new Atom("period"), Term.integer(st.flags.maxSeconds()));
+        List<Term> children = new ArrayList<>();
         for (Child c : st.children) {
-            children.add(Terms.tuple(c.id(), c.restarting ? RESTARTING : c.pid != null ? c.pid : Atoms.UNDEFINED));
+            children.add(Term.tuple(c.id(), c.restarting ? RESTARTING : c.pid != null ? c.pid : Atom.UNDEFINED));
         }
-        m.put(Terms.atom("children"), new OtpErlangList(children.toArray(OtpErlangObject[]::new)));
-        return m;
+        m.put(new Atom("children"), Term.List.of(children));
+        return Term.Map.of(m);
+    }
+
+    @Override
+    public Atom module() {
+        return SUPERVISOR;
     }
 }

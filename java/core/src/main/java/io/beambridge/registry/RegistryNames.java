@@ -1,30 +1,29 @@
 package io.beambridge.registry;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.gen.Gen;
 import io.beambridge.gen.ViaRegistry;
+import io.beambridge.internal.dist.Engine;
+import io.beambridge.internal.runtime.GenCall;
+import io.beambridge.internal.runtime.LocalProc;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
-import io.beambridge.process.ExitException;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The via contract over beambridge registries, as seen from one node: the Java twin of
- * the Erlang module {@code beambridge_registry}, with the same names,
- * {@code {{RegistryName, Node}, Key}} or {@code {{RegistryName, Node}, Key, Value}}. A
- * registry on this node is used directly; one on another node through its process.
- * Use it in GenServer names with {@link Registry#name(Object)} or
- * {@code ServerRef.via(RegistryNames.of(node), name)}.
+ * The via contract over beambridge registries, as seen from one node: the Java twin of the
+ * Erlang module {@code beambridge_registry}, with the same names,
+ * {@code {{registry_name, node}, key}} or {@code {{registry_name, node}, key, value}}. A
+ * registry on this node is used directly; one on another node (another Java node) through
+ * its process. {@link Registry#name(Object)} makes such names.
  *
  * <p>Thread-safe. Methods on a remote registry block for a call to it; an unreachable
  * registry resolves every name to null.
  */
 public final class RegistryNames implements ViaRegistry {
-    private static final OtpErlangAtom MODULE = new OtpErlangAtom("beambridge_registry");
-    private static final long TIMEOUT_MS = 5000;
+    private static final Atom MODULE = new Atom("beambridge_registry");
+    private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private final Node node;
 
@@ -34,36 +33,42 @@ public final class RegistryNames implements ViaRegistry {
 
     /** The view from {@code node}. */
     public static RegistryNames of(Node node) {
-        return node.service(RegistryNames.class, RegistryNames::new);
+        return Engine.of(node).service(RegistryNames.class, t -> new RegistryNames(node));
     }
 
     @Override
-    public OtpErlangAtom module() {
+    public Node node() {
+        return node;
+    }
+
+    @Override
+    public Atom module() {
         return MODULE;
     }
 
-    /** A name's parts: the registry {@code {Name, Node}}, the key, the value ({@code nil} when none). */
-    private record Parts(String registry, String node, OtpErlangObject key, OtpErlangObject value) {}
+    /** A name's parts: the registry {@code {name, node}}, the key, the value ({@code nil} when none). */
+    private record Parts(Atom registry, String node, Term key, Term value) {}
 
-    private static Parts parse(OtpErlangObject name) {
-        if (name instanceof OtpErlangTuple t && (t.arity() == 2 || t.arity() == 3)
-                && t.elementAt(0) instanceof OtpErlangTuple r && r.arity() == 2
-                && r.elementAt(0) instanceof OtpErlangAtom reg && r.elementAt(1) instanceof OtpErlangAtom n) {
-            return new Parts(reg.atomValue(), n.atomValue(), t.elementAt(1), t.arity() == 3 ? t.elementAt(2) : Atoms.NIL);
+    private static Parts parse(Term name) {
+        if (name instanceof Term.Tuple t && (t.arity() == 2 || t.arity() == 3)
+                && t.get(0) instanceof Term.Tuple r && r.arity() == 2
+                && r.get(0) instanceof Atom reg && r.get(1) instanceof Atom n) {
+            return new Parts(reg, n.name(), t.get(1), t.arity() == 3 ? t.get(2) : Atom.NIL);
         }
-        throw new IllegalArgumentException("not a registry name {{Registry, Node}, Key[, Value]}: " + name);
+        throw new IllegalArgumentException("not a registry name {{registry, node}, key[, value]}: " + name);
     }
 
     private Registry local(Parts p) {
         return p.node().equals(node.name()) ? Registry.find(node, p.registry()) : null;
     }
 
-    private OtpErlangObject remote(Parts p, OtpErlangObject request) {
-        return node.table().asCaller(self -> Gen.call(self, p.registry(), p.node(), request, TIMEOUT_MS));
+    private Term remote(Parts p, Term request) {
+        return Engine.of(node).table().asCaller((LocalProc self) ->
+                GenCall.call(self, p.registry(), p.node(), GenCall.GEN_CALL, request, TIMEOUT_NANOS));
     }
 
     @Override
-    public boolean registerName(OtpErlangObject name, OtpErlangPid pid) {
+    public boolean registerName(Term name, Pid pid) {
         Parts p = parse(name);
         Registry r = local(p);
         if (r != null) {
@@ -73,17 +78,17 @@ public final class RegistryNames implements ViaRegistry {
             return false; // no such registry here
         }
         try {
-            OtpErlangObject reply = remote(p, Terms.tuple(Terms.atom("register"), p.key(), pid, p.value()));
-            return reply instanceof OtpErlangTuple t && Atoms.OK.equals(t.elementAt(0));
+            Term reply = remote(p, Term.tuple(new Atom("register"), p.key(), pid, p.value()));
+            return reply instanceof Term.Tuple t && Atom.OK.equals(t.get(0));
         } catch (ExitException e) {
             return false;
         }
     }
 
     @Override
-    public void unregisterName(OtpErlangObject name) {
+    public void unregisterName(Term name) {
         Parts p = parse(name);
-        OtpErlangPid holder = whereisName(name);
+        Pid holder = whereisName(name);
         if (holder == null) {
             return;
         }
@@ -92,7 +97,7 @@ public final class RegistryNames implements ViaRegistry {
             r.unregister(p.key(), holder);
         } else {
             try {
-                remote(p, Terms.tuple(Terms.atom("unregister"), p.key(), holder));
+                remote(p, Term.tuple(new Atom("unregister"), p.key(), holder));
             } catch (ExitException e) {
                 // unreachable: nothing to remove from here
             }
@@ -100,7 +105,7 @@ public final class RegistryNames implements ViaRegistry {
     }
 
     @Override
-    public OtpErlangPid whereisName(OtpErlangObject name) {
+    public Pid whereisName(Term name) {
         Parts p = parse(name);
         Registry r = local(p);
         if (r != null) {
@@ -110,20 +115,20 @@ public final class RegistryNames implements ViaRegistry {
             return null;
         }
         try {
-            return remote(p, Terms.tuple(Terms.atom("whereis"), p.key())) instanceof OtpErlangPid pid ? pid : null;
+            return remote(p, Term.tuple(new Atom("whereis"), p.key())) instanceof Pid pid ? pid : null;
         } catch (ExitException e) {
             return null;
         }
     }
 
     @Override
-    public void send(OtpErlangObject name, OtpErlangObject message) {
-        OtpErlangPid pid = whereisName(name);
+    public void send(Term name, Term message) {
+        Pid pid = whereisName(name);
         if (pid == null) {
-            throw new ExitException(Terms.tuple(Terms.atom("badarg"), Terms.tuple(name, message)));
+            throw new ExitException(Term.tuple(new Atom("badarg"), Term.tuple(name, message)));
         }
-        node.table().asCaller(self -> {
-            self.send(pid, message);
+        Engine.of(node).table().asCaller((LocalProc self) -> {
+            self.sendRaw(pid, message);
             return null;
         });
     }

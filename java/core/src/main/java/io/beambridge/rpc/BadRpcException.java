@@ -1,22 +1,22 @@
 package io.beambridge.rpc;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
+import io.beambridge.term.Term;
 
 /**
- * An rpc call answered {@code {badrpc, Reason}} ({@code rpc:call/5}'s failure):
- * {@code nodedown}, {@code timeout}, or {@code {'EXIT', Why}} when the called function
+ * An rpc call answered {@code {:badrpc, reason}} ({@code :rpc.call/5}'s failure):
+ * {@code :nodedown}, {@code :timeout}, or {@code {:EXIT, why}} when the called function
  * failed.
  */
-public final class BadRpcException extends Exception {
-    private final transient OtpErlangObject reason;
+public class BadRpcException extends Exception {
+    private final transient Term reason;
 
-    public BadRpcException(OtpErlangObject reason) {
+    public BadRpcException(Term reason) {
         super("badrpc: " + reason);
         this.reason = reason;
     }
 
-    /** The {@code Reason} of {@code {badrpc, Reason}}. */
-    public OtpErlangObject reason() {
+    /** The reason of {@code {:badrpc, reason}}. */
+    public Term reason() {
         return reason;
     }
 }

@@ -1,65 +1,101 @@
 package io.beambridge.rpc;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.gen.Gen;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Atoms;
+import io.beambridge.internal.dist.Engine;
+import io.beambridge.internal.rpc.RpcClient;
+import io.beambridge.internal.runtime.LocalProc;
+import io.beambridge.node.Node;
+import io.beambridge.node.Timeout;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Calls functions on other nodes, as {@code rpc:call/5} does: through the target's
- * {@code rex} server, with the target's own {@code user} as group leader (output goes
- * to the target's console). Works with BEAM nodes and Java nodes alike.
+ * Remote procedure calls, both ways: {@link #call} and {@link #cast} run functions on
+ * other nodes as {@code :rpc.call/5} and {@code :rpc.cast/4} do; {@link #bind} makes Java
+ * code callable from other nodes under an Erlang module name.
+ *
+ * <pre>{@code
+ * // Elixir: :rpc.call(:"java@host", MyApp.Greeter, :hello, ["ann"])
+ * Rpc.bind(node, Atom.elixir("MyApp.Greeter"), Atom.of("hello"), 1,
+ *         call -> "hello " + call.arg(0, String.class));
+ *
+ * // Java: :rpc.call(:"ex@host", :erlang, :system_info, [:otp_release])
+ * Term release = Rpc.call(node, "ex@host", Atom.of("erlang"), Atom.of("system_info"), Atom.of("otp_release"));
+ * }</pre>
+ *
+ * <p>Nothing but what is bound (and the built-in {@code :erlang} functions tools call on a
+ * node: {@code node/0}, {@code nodes/1}, {@code process_info/2}, ...) can be called on a
+ * Java node: a cookie gives no remote code execution on a Java node, unlike on BEAM.
  */
 public final class Rpc {
     private Rpc() {}
 
-    private static final OtpErlangAtom CALL = new OtpErlangAtom("call");
-    private static final OtpErlangAtom CAST = new OtpErlangAtom("cast");
-    private static final OtpErlangAtom USER = new OtpErlangAtom("user");
-    private static final OtpErlangAtom BADRPC = new OtpErlangAtom("badrpc");
-
     /**
-     * Calls {@code module:function(args...)} on {@code node} from process {@code self},
-     * waiting up to {@code timeoutMillis} (negative: forever).
+     * Calls {@code module:function(args...)} on {@code target}, waiting as long as it takes
+     * ({@code :rpc.call/4}); runs as the calling process when it lives on {@code node}, else
+     * as a temporary process of {@code node}.
      *
-     * @return what the function returned
-     * @throws BadRpcException with {@code nodedown}, {@code timeout}, or
-     *     {@code {'EXIT', Why}} when the function failed
+     * @throws BadRpcException {@code :nodedown}, or {@code {:EXIT, why}} when the function failed
      */
-    public static OtpErlangObject call(Proc self, String node, String module, String function,
-                                       List<? extends OtpErlangObject> args, long timeoutMillis)
+    public static Term call(Node node, String target, Atom module, Atom function, Object... args)
             throws BadRpcException {
-        OtpErlangTuple request = new OtpErlangTuple(new OtpErlangObject[] {
-                CALL, new OtpErlangAtom(module), new OtpErlangAtom(function),
-                new OtpErlangList(args.toArray(new OtpErlangObject[0])), USER});
-        OtpErlangObject result;
-        try {
-            result = Gen.call(self, "rex", node, request, timeoutMillis);
-        } catch (ExitException e) {
-            if (Atoms.TIMEOUT.equals(e.reason())) {
-                throw new BadRpcException(Atoms.TIMEOUT);
-            }
-            if (!self.isAlive()) {
-                throw e;
-            }
-            throw new BadRpcException(Atoms.NODEDOWN);
-        }
-        if (result instanceof OtpErlangTuple t && t.arity() == 2 && BADRPC.equals(t.elementAt(0))) {
-            throw new BadRpcException(t.elementAt(1));
-        }
-        return result;
+        return call(node, target, module, function, java.util.Arrays.asList(args), Timeout.INFINITY);
     }
 
-    /** Runs {@code module:function(args...)} on {@code node} without waiting ({@code rpc:cast/4}). */
-    public static void cast(Proc self, String node, String module, String function,
-                            List<? extends OtpErlangObject> args) {
-        self.send("rex", node, new OtpErlangTuple(new OtpErlangObject[] {Gen.GEN_CAST,
-                new OtpErlangTuple(new OtpErlangObject[] {CAST, new OtpErlangAtom(module),
-                        new OtpErlangAtom(function), new OtpErlangList(args.toArray(new OtpErlangObject[0])), USER})}));
+    /** {@code :rpc.call/5}: as {@link #call(Node, String, Atom, Atom, Object...)}, up to {@code timeout} ({@code :timeout}). */
+    public static Term call(Node node, String target, Atom module, Atom function, List<?> args, Duration timeout)
+            throws BadRpcException {
+        List<Term> terms = terms(args);
+        try {
+            return Engine.of(node).table().asCaller((LocalProc self) -> {
+                try {
+                    return RpcClient.call(self, target, module, function, terms, LocalProc.nanos(timeout));
+                } catch (RpcClient.BadRpc e) {
+                    throw new Wrapped(e.reason());
+                }
+            });
+        } catch (Wrapped w) {
+            throw new BadRpcException(w.reason);
+        }
+    }
+
+    /** {@code :rpc.cast/4}: runs {@code module:function(args...)} on {@code target} without waiting. */
+    public static void cast(Node node, String target, Atom module, Atom function, Object... args) {
+        List<Term> terms = terms(java.util.Arrays.asList(args));
+        Engine.of(node).table().asCaller((LocalProc self) -> {
+            RpcClient.cast(self, target, module, function, terms);
+            return null;
+        });
+    }
+
+    /**
+     * Binds {@code module:function/arity} on {@code node} to {@code code}, replacing any
+     * binding: {@code :rpc.call}, {@code :erpc.call}, {@code :rpc.cast}, {@code :erpc.cast}
+     * and {@code Node.spawn/4} from any node then run it. An Elixir module
+     * {@code MyApp.Server} is {@code Atom.elixir("MyApp.Server")}.
+     */
+    public static void bind(Node node, Atom module, Atom function, int arity, RpcFunction code) {
+        Engine.of(node).rex().bind(module, function, arity,
+                c -> code.apply(new RpcCall(c.self(), c.caller(), c.module(), c.function(), c.args())));
+    }
+
+    private static List<Term> terms(List<?> args) {
+        List<Term> l = new ArrayList<>(args.size());
+        for (Object a : args) {
+            l.add(Term.of(a));
+        }
+        return l;
+    }
+
+    /** Carries a badrpc out of the caller's lambda. */
+    private static final class Wrapped extends RuntimeException {
+        final transient Term reason;
+
+        Wrapped(Term reason) {
+            super(null, null, false, false);
+            this.reason = reason;
+        }
     }
 }

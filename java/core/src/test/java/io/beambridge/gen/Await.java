@@ -1,36 +1,42 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangRef;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Atoms;
-import java.util.function.Predicate;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.beambridge.node.Down;
+import io.beambridge.node.Proc;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
+import io.beambridge.term.Term;
+import java.time.Duration;
+import java.util.function.Predicate;
 
 /** Waiting for messages in gen tests, failing after a bound. */
 final class Await {
     private Await() {}
 
-    static final long WAIT = 5000;
+    static final Duration WAIT = Duration.ofSeconds(5);
 
     /** Receives the first message {@code accept} takes, failing the test after 5 s. */
-    static OtpErlangObject expect(Proc p, Predicate<OtpErlangObject> accept) {
-        OtpErlangObject m = p.receive(accept, WAIT);
-        assertNotNull(m, "no expected message within " + WAIT + " ms");
+    static Term expect(Proc p, Predicate<? super Term> accept) {
+        Term m = p.receive(accept, WAIT);
+        assertNotNull(m, "no expected message within " + WAIT);
         return m;
     }
 
-    /** Receives the DOWN of {@code ref} and returns its reason. */
-    static OtpErlangObject awaitDown(Proc p, OtpErlangRef ref) {
-        OtpErlangTuple t = (OtpErlangTuple) expect(p, m -> m instanceof OtpErlangTuple d && d.arity() == 5
-                && Atoms.DOWN.equals(d.elementAt(0)) && ref.equals(d.elementAt(1)));
-        return t.elementAt(4);
+    /** Receives the first {@code {:tag, _, ...}} of {@code arity} elements. */
+    static Term.Tuple tagged(Proc p, String tag, int arity) {
+        return (Term.Tuple) expect(p, m -> m instanceof Term.Tuple t && t.isTagged(tag, arity));
+    }
+
+    /** Receives the Down of {@code ref} and returns its reason. */
+    static Term awaitDown(Proc p, Ref ref) {
+        Down d = p.receive(Down.class, x -> x.ref().equals(ref), WAIT);
+        assertNotNull(d, "no DOWN for " + ref + " within " + WAIT);
+        return d.reason();
     }
 
     /** Monitors {@code pid} and waits for it to end; returns the reason. */
-    static OtpErlangObject awaitExit(Proc p, OtpErlangPid pid) {
+    static Term awaitExit(Proc p, Pid pid) {
         return awaitDown(p, p.monitor(pid));
     }
 }

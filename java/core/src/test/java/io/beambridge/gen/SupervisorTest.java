@@ -1,17 +1,27 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangRef;
-import com.ericsson.otp.erlang.OtpErlangTuple;
+import static io.beambridge.gen.Await.awaitDown;
+import static io.beambridge.gen.Await.expect;
+import static io.beambridge.gen.Await.tagged;
+import static io.beambridge.gen.GenServerTest.pid;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beambridge.internal.dist.Engine;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
+import io.beambridge.node.Proc;
 import io.beambridge.node.TestNodes;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Match;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
+import io.beambridge.term.Tagged;
+import io.beambridge.term.Term;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,17 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static io.beambridge.gen.Await.awaitDown;
-import static io.beambridge.gen.Await.expect;
-import static io.beambridge.term.Terms.atom;
-import static io.beambridge.term.Terms.tuple;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SupervisorTest {
     static TestNodes nodes;
@@ -46,7 +45,7 @@ class SupervisorTest {
     }
 
     @AfterAll
-    static void stopNode() throws Exception {
+    static void stopNode() {
         nodes.close();
     }
 
@@ -61,13 +60,16 @@ class SupervisorTest {
         probe.close();
     }
 
-    /** A named worker that traps exits and reports {terminated, Name, Reason}. */
+    /** A named worker that traps exits and reports {:terminated, name, reason}. */
     static final class Worker implements GenServer<String> {
-        final OtpErlangPid probe;
+        /** {@code {:stop, reason}}. */
+        @Tagged record Stop(Term reason) {}
+
+        final Pid probe;
         final String name;
         final CountDownLatch blockTerminate;
 
-        Worker(OtpErlangPid probe, String name, CountDownLatch blockTerminate) {
+        Worker(Pid probe, String name, CountDownLatch blockTerminate) {
             this.probe = probe;
             this.name = name;
             this.blockTerminate = blockTerminate;
@@ -78,17 +80,14 @@ class SupervisorTest {
             return Init.ok(name);
         }
 
-        @Override
-        public Result<String> handleCast(OtpErlangObject request, String st) throws Exception {
-            if (Match.isTagged(request, "stop", 2)) {
-                return Result.stop(Match.tuple(request).elementAt(1), st);
-            }
-            return GenServer.super.handleCast(request, st);
+        @HandleCast
+        Result<String> stop(Stop stop, String st) {
+            return Result.stop(stop.reason(), st);
         }
 
         @Override
-        public void terminate(OtpErlangObject reason, String st) throws Exception {
-            Proc.current().send(probe, tuple(atom("terminated"), st, reason));
+        public void terminate(Term reason, String st) throws Exception {
+            Proc.current().send(probe, Term.tuple(Atom.of("terminated"), st, reason));
             if (blockTerminate != null) {
                 blockTerminate.await();
             }
@@ -100,49 +99,50 @@ class SupervisorTest {
     }
 
     private ChildSpec worker(String id) {
-        OtpErlangPid p = probe.self();
+        Pid p = probe.self();
         String name = n(id);
-        return ChildSpec.worker(id, () -> GenServer.startLink(new Worker(p, name, null), StartOptions.name(name)));
+        return ChildSpec.worker(id, () -> GenServer.startLink(node, new Worker(p, name, null),
+                StartOptions.name(Atom.of(name))));
     }
 
-    private OtpErlangPid startSup(SupervisorFlags flags, ChildSpec... children) {
-        return Supervisor.start(node, List.of(children), flags, StartOptions.name(n("sup"))).pid();
+    private Pid startSup(SupervisorFlags flags, ChildSpec... children) {
+        return pid(Supervisor.start(node, List.of(children), flags, StartOptions.name(Atom.of(n("sup")))));
     }
 
     private ServerRef sup() {
-        return ServerRef.local(n("sup"));
+        return ServerRef.local(node, Atom.of(n("sup")));
     }
 
-    private OtpErlangPid pidOf(String id) {
-        return node.whereis(n(id));
+    private Pid pidOf(String id) {
+        return node.whereis(Atom.of(n(id)));
     }
 
     private void kill(String id) {
-        probe.exit(pidOf(id), Atoms.KILL);
+        probe.exit(pidOf(id), Atom.KILL);
     }
 
     /** A call to the supervisor: it is answered after every EXIT sent before it. */
     private void sync() {
-        Supervisor.countChildren(node, sup());
+        Supervisor.countChildren(sup());
     }
 
     private String terminated() {
-        OtpErlangTuple t = (OtpErlangTuple) expect(probe, m -> Match.isTagged(m, "terminated", 3));
-        return Match.string(t.elementAt(1)).substring(prefix.length()) + ":" + Match.atom(t.elementAt(2));
+        Term.Tuple t = tagged(probe, "terminated", 3);
+        return t.get(1).as(String.class).substring(prefix.length()) + ":" + ((Atom) t.get(2)).name();
     }
 
     @Test
     void oneForOneRestartsTheChildAndItsNameFollows() {
         startSup(SupervisorFlags.oneForOne(), worker("a"), worker("b"), worker("c"));
-        OtpErlangPid a = pidOf("a");
-        OtpErlangPid b = pidOf("b");
+        Pid a = pidOf("a");
+        Pid b = pidOf("b");
         kill("a");
         sync();
         assertNotNull(pidOf("a"));
         assertNotEquals(a, pidOf("a"));
         assertEquals(b, pidOf("b"));
-        List<ChildInfo> children = Supervisor.whichChildren(node, sup());
-        assertEquals(List.of(Terms.binary("c"), Terms.binary("b"), Terms.binary("a")),
+        List<ChildInfo> children = Supervisor.whichChildren(sup());
+        assertEquals(List.of(Term.string("c"), Term.string("b"), Term.string("a")),
                 children.stream().map(ChildInfo::id).toList());
         assertEquals(pidOf("a"), children.get(2).pid());
     }
@@ -150,13 +150,13 @@ class SupervisorTest {
     @Test
     void oneForAllRestartsEveryChild() {
         startSup(SupervisorFlags.oneForAll(), worker("a"), worker("b"), worker("c"));
-        List<OtpErlangPid> before = List.of(pidOf("a"), pidOf("b"), pidOf("c"));
+        List<Pid> before = List.of(pidOf("a"), pidOf("b"), pidOf("c"));
         kill("b");
         assertEquals("c:shutdown", terminated());
         assertEquals("a:shutdown", terminated());
         sync();
         for (int i = 0; i < 3; i++) {
-            OtpErlangPid now = pidOf(List.of("a", "b", "c").get(i));
+            Pid now = pidOf(List.of("a", "b", "c").get(i));
             assertNotNull(now);
             assertNotEquals(before.get(i), now);
         }
@@ -165,28 +165,28 @@ class SupervisorTest {
     @Test
     void restForOneRestartsTheChildAndThoseAfterIt() {
         startSup(SupervisorFlags.restForOne(), worker("a"), worker("b"), worker("c"));
-        OtpErlangPid a = pidOf("a");
-        OtpErlangPid b = pidOf("b");
-        OtpErlangPid c = pidOf("c");
+        Pid a = pidOf("a");
+        Pid b = pidOf("b");
+        Pid c = pidOf("c");
         kill("b");
         assertEquals("c:shutdown", terminated());
         sync();
         assertEquals(a, pidOf("a"));
         assertNotEquals(b, pidOf("b"));
         assertNotEquals(c, pidOf("c"));
-        assertNull(probe.receive(m -> Match.isTagged(m, "terminated", 3), 100));
+        assertNull(probe.receive(m -> m instanceof Term.Tuple t && t.isTagged("terminated", 3), Duration.ofMillis(100)));
     }
 
     @Test
     void exceedingTheIntensityShutsTheSupervisorDown() {
-        OtpErlangPid sup = startSup(SupervisorFlags.oneForOne().withIntensity(2, 5), worker("a"), worker("b"));
-        OtpErlangRef mref = probe.monitor(sup);
+        Pid sup = startSup(SupervisorFlags.oneForOne().withIntensity(2, 5), worker("a"), worker("b"));
+        Ref mref = probe.monitor(sup);
         kill("a");
         sync();
         kill("a");
         sync();
         kill("a"); // the third restart within 5 s: too many
-        assertEquals(Atoms.SHUTDOWN, awaitDown(probe, mref));
+        assertEquals(Atom.SHUTDOWN, awaitDown(probe, mref));
         assertEquals("b:shutdown", terminated());
         assertNull(pidOf("a"));
         assertNull(pidOf("b"));
@@ -194,10 +194,10 @@ class SupervisorTest {
 
     /** Stops a worker by a cast and waits until it has exited. */
     private void stopWorker(String id, String reason) {
-        OtpErlangPid pid = pidOf(id);
-        OtpErlangRef mref = probe.monitor(pid);
-        GenServer.cast(node, ServerRef.of(pid), tuple(atom("stop"), atom(reason)));
-        assertEquals(atom(reason), awaitDown(probe, mref));
+        Pid pid = pidOf(id);
+        Ref mref = probe.monitor(pid);
+        GenServer.cast(ServerRef.of(node, pid), new Worker.Stop(Atom.of(reason)));
+        assertEquals(Atom.of(reason), awaitDown(probe, mref));
         assertEquals(id + ":" + reason, terminated());
     }
 
@@ -210,11 +210,11 @@ class SupervisorTest {
         assertNull(pidOf("t"));
         stopWorker("tmp", "crash");
         sync();
-        List<ChildInfo> children = Supervisor.whichChildren(node, sup());
-        assertEquals(List.of(Terms.binary("p"), Terms.binary("t")), children.stream().map(ChildInfo::id).toList());
-        assertEquals(Atoms.UNDEFINED, children.get(1).child());
-        Supervisor.restartChild(node, sup(), "t").pid();
-        OtpErlangPid t2 = pidOf("t");
+        List<ChildInfo> children = Supervisor.whichChildren(sup());
+        assertEquals(List.of(Term.string("p"), Term.string("t")), children.stream().map(ChildInfo::id).toList());
+        assertEquals(Atom.UNDEFINED, children.get(1).child());
+        pid(Supervisor.restartChild(sup(), "t"));
+        Pid t2 = pidOf("t");
         stopWorker("t", "crash");
         sync();
         assertNotNull(pidOf("t"));
@@ -224,53 +224,54 @@ class SupervisorTest {
     @Test
     void childManagementCalls() {
         startSup(SupervisorFlags.oneForOne(), worker("a"));
-        assertEquals(new ChildCounts(1, 1, 0, 1), Supervisor.countChildren(node, sup()));
-        assertEquals(Atoms.OK, Supervisor.terminateChild(node, sup(), "a"));
+        assertEquals(new ChildCounts(1, 1, 0, 1), Supervisor.countChildren(sup()));
+        assertEquals(Atom.OK, Supervisor.terminateChild(sup(), "a"));
         assertEquals("a:shutdown", terminated());
         assertNull(pidOf("a"));
-        assertEquals(new ChildCounts(1, 0, 0, 1), Supervisor.countChildren(node, sup()));
-        OtpErlangPid a = Supervisor.restartChild(node, sup(), "a").pid();
+        assertEquals(new ChildCounts(1, 0, 0, 1), Supervisor.countChildren(sup()));
+        Pid a = pid(Supervisor.restartChild(sup(), "a"));
         assertEquals(a, pidOf("a"));
-        assertEquals(tuple(atom("error"), atom("running")), Supervisor.restartChild(node, sup(), "a").toTerm());
-        assertEquals(tuple(atom("error"), atom("running")), Supervisor.deleteChild(node, sup(), "a"));
-        assertEquals(Atoms.OK, Supervisor.terminateChild(node, sup(), "a"));
-        assertEquals(Atoms.OK, Supervisor.deleteChild(node, sup(), "a"));
-        assertEquals(tuple(atom("error"), atom("not_found")), Supervisor.deleteChild(node, sup(), "a"));
-        assertEquals(tuple(atom("error"), atom("not_found")), Supervisor.terminateChild(node, sup(), "a"));
+        assertEquals(Term.tuple(Atom.ERROR, Atom.of("running")), Supervisor.restartChild(sup(), "a").toTerm());
+        assertEquals(Term.tuple(Atom.ERROR, Atom.of("running")), Supervisor.deleteChild(sup(), "a"));
+        assertEquals(Atom.OK, Supervisor.terminateChild(sup(), "a"));
+        assertEquals(Atom.OK, Supervisor.deleteChild(sup(), "a"));
+        assertEquals(Term.tuple(Atom.ERROR, Atom.of("not_found")), Supervisor.deleteChild(sup(), "a"));
+        assertEquals(Term.tuple(Atom.ERROR, Atom.of("not_found")), Supervisor.terminateChild(sup(), "a"));
 
-        OtpErlangPid d = Supervisor.startChild(node, sup(), worker("d")).pid();
+        Pid d = pid(Supervisor.startChild(sup(), worker("d")));
         assertEquals(d, pidOf("d"));
-        assertEquals(tuple(atom("error"), tuple(atom("already_started"), d)),
-                Supervisor.startChild(node, sup(), worker("d")).toTerm());
-        Supervisor.terminateChild(node, sup(), "d");
-        assertEquals(tuple(atom("error"), atom("already_present")),
-                Supervisor.startChild(node, sup(), worker("d")).toTerm());
-        StartResult failed = Supervisor.startChild(node, sup(),
-                ChildSpec.worker("e", () -> StartResult.error(atom("nope"))));
-        OtpErlangTuple reason = Match.tuple(((StartResult.Error) failed).reason(), 2);
-        assertEquals(atom("nope"), reason.elementAt(0));
-        assertEquals(Terms.binary("e"), Match.get(reason.elementAt(1), atom("id")));
+        assertEquals(Term.tuple(Atom.ERROR, Term.tuple(Atom.of("already_started"), d)),
+                Supervisor.startChild(sup(), worker("d")).toTerm());
+        Supervisor.terminateChild(sup(), "d");
+        assertEquals(Term.tuple(Atom.ERROR, Atom.of("already_present")),
+                Supervisor.startChild(sup(), worker("d")).toTerm());
+        StartResult failed = Supervisor.startChild(sup(),
+                ChildSpec.worker("e", () -> new StartResult.Failed(Atom.of("nope"))));
+        Term.Tuple reason = (Term.Tuple) assertInstanceOf(StartResult.Failed.class, failed).reason();
+        assertEquals(2, reason.arity());
+        assertEquals(Atom.of("nope"), reason.get(0));
+        assertEquals(Term.string("e"), assertInstanceOf(Term.Map.class, reason.get(1)).get("id"));
         assertInstanceOf(StartResult.Ignore.class,
-                Supervisor.startChild(node, sup(), ChildSpec.worker("i", () -> StartResult.IGNORE)));
-        assertEquals(new ChildCounts(2, 0, 0, 2), Supervisor.countChildren(node, sup()));
+                Supervisor.startChild(sup(), ChildSpec.worker("i", () -> new StartResult.Ignore())));
+        assertEquals(new ChildCounts(2, 0, 0, 2), Supervisor.countChildren(sup()));
     }
 
     @Test
     void aChildFailingToStartFailsTheSupervisorStart() {
-        OtpErlangObject boom = atom("boom");
+        Term boom = Atom.of("boom");
         StartResult r = Supervisor.start(node, List.of(worker("a"),
-                ChildSpec.worker("b", () -> GenServer.startLink(() -> Init.stop(boom)))),
+                ChildSpec.worker("b", () -> GenServer.startLink(node, () -> Init.stop(boom)))),
                 SupervisorFlags.oneForOne(), StartOptions.DEFAULT);
-        assertEquals(tuple(atom("error"), tuple(atom("shutdown"),
-                tuple(atom("failed_to_start_child"), Terms.binary("b"), boom))), r.toTerm());
+        assertEquals(Term.tuple(Atom.ERROR, Term.tuple(Atom.SHUTDOWN,
+                Term.tuple(Atom.of("failed_to_start_child"), "b", boom))), r.toTerm());
         assertEquals("a:shutdown", terminated());
         assertNull(pidOf("a"));
     }
 
     @Test
     void stoppingTheSupervisorStopsChildrenInReverseOrder() {
-        OtpErlangPid sup = startSup(SupervisorFlags.oneForOne(), worker("a"), worker("b"), worker("c"));
-        GenServer.stop(node, ServerRef.of(sup));
+        Pid sup = startSup(SupervisorFlags.oneForOne(), worker("a"), worker("b"), worker("c"));
+        GenServer.stop(ServerRef.of(node, sup));
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             order.add(terminated());
@@ -282,64 +283,72 @@ class SupervisorTest {
     @Test
     void shutdownTimeoutAndBrutalKill() {
         CountDownLatch never = new CountDownLatch(1);
-        OtpErlangPid p = probe.self();
+        Pid p = probe.self();
         String slowName = n("slow");
-        ChildSpec slow = ChildSpec.worker("slow", () -> GenServer.startLink(new Worker(p, slowName, never),
-                StartOptions.name(slowName))).withShutdown(ChildSpec.Shutdown.timeout(100));
+        ChildSpec slow = ChildSpec.worker("slow", () -> GenServer.startLink(node, new Worker(p, slowName, never),
+                StartOptions.name(Atom.of(slowName)))).withShutdown(ChildSpec.Shutdown.timeout(Duration.ofMillis(100)));
         ChildSpec brutal = worker("brutal").withShutdown(ChildSpec.Shutdown.BRUTAL_KILL);
-        OtpErlangPid sup = startSup(SupervisorFlags.oneForOne(), slow, brutal);
-        OtpErlangPid slowPid = pidOf("slow");
-        OtpErlangRef slowRef = probe.monitor(slowPid);
-        OtpErlangRef brutalRef = probe.monitor(pidOf("brutal"));
-        GenServer.stop(node, ServerRef.of(sup));
-        assertEquals(Atoms.KILLED, awaitDown(probe, brutalRef));
-        assertEquals("slow:shutdown", terminated()); // the brutal one never ran terminate
-        assertEquals(Atoms.KILLED, awaitDown(probe, slowRef));
+        Pid sup = startSup(SupervisorFlags.oneForOne(), slow, brutal);
+        try {
+            Pid slowPid = pidOf("slow");
+            Ref slowRef = probe.monitor(slowPid);
+            Ref brutalRef = probe.monitor(pidOf("brutal"));
+            GenServer.stop(ServerRef.of(node, sup));
+            assertEquals(Atom.KILLED, awaitDown(probe, brutalRef));
+            assertEquals("slow:shutdown", terminated()); // the brutal one never ran terminate
+            assertEquals(Atom.KILLED, awaitDown(probe, slowRef));
+        } finally {
+            never.countDown();
+        }
     }
 
     @Test
     void answersTheSupervisorCallProtocol() {
-        OtpErlangPid sup = startSup(SupervisorFlags.oneForOne(), worker("a").withModules("Elixir.Worker"));
-        OtpErlangRef ref = node.makeRef();
-        OtpErlangTuple from = tuple(probe.self(), ref);
-        probe.send(sup, tuple(Gen.GEN_CALL, from, atom("which_children")));
-        OtpErlangTuple reply = (OtpErlangTuple) expect(probe, m -> Match.isTagged(m, "$never", 2) || (m
-                instanceof OtpErlangTuple t && t.arity() == 2 && ref.equals(t.elementAt(0))));
-        assertEquals(Terms.list(tuple(Terms.binary("a"), pidOf("a"), atom("worker"), Terms.list(atom("Elixir.Worker")))),
-                reply.elementAt(1));
-        OtpErlangRef ref2 = node.makeRef();
-        OtpErlangObject erlangSpec = tuple(atom("x"), tuple(atom("m"), atom("start_link"), new OtpErlangList()),
-                atom("permanent"), 5000, atom("worker"), Terms.list(atom("m")));
-        probe.send(sup, tuple(Gen.GEN_CALL, tuple(probe.self(), ref2), tuple(atom("start_child"), erlangSpec)));
-        OtpErlangTuple refused = (OtpErlangTuple) expect(probe, m -> m instanceof OtpErlangTuple t && t.arity() == 2
-                && ref2.equals(t.elementAt(0)));
-        OtpErlangTuple error = Match.tagged(refused.elementAt(1), "error", 2);
-        assertEquals(atom("java_supervisor"), Match.tuple(error.elementAt(1), 2).elementAt(0));
-        assertEquals(atom("one_for_one"), Match.get(Sys.getState(node, ServerRef.of(sup)), atom("strategy")));
+        Pid sup = startSup(SupervisorFlags.oneForOne(), worker("a").withModules(Atom.elixir("Worker")));
+        Ref ref = node.makeRef();
+        probe.send(sup, Term.tuple(Atom.of("$gen_call"), Term.tuple(probe.self(), ref), Atom.of("which_children")));
+        Term.Tuple reply = (Term.Tuple) expect(probe, m -> m instanceof Term.Tuple t && t.arity() == 2
+                && ref.equals(t.get(0)));
+        assertEquals(Term.list(Term.tuple("a", pidOf("a"), Atom.of("worker"), Term.list(Atom.elixir("Worker")))),
+                reply.get(1));
+        Ref ref2 = node.makeRef();
+        Term erlangSpec = Term.tuple(Atom.of("x"), Term.tuple(Atom.of("m"), Atom.of("start_link"), Term.List.EMPTY),
+                Atom.of("permanent"), 5000, Atom.of("worker"), Term.list(Atom.of("m")));
+        probe.send(sup, Term.tuple(Atom.of("$gen_call"), Term.tuple(probe.self(), ref2),
+                Term.tuple(Atom.of("start_child"), erlangSpec)));
+        Term.Tuple refused = (Term.Tuple) expect(probe, m -> m instanceof Term.Tuple t && t.arity() == 2
+                && ref2.equals(t.get(0)));
+        Term.Tuple error = (Term.Tuple) refused.get(1);
+        assertTrue(error.isTagged("error", 2), error.toString());
+        Term.Tuple why = (Term.Tuple) error.get(1);
+        assertEquals(2, why.arity());
+        assertEquals(Atom.of("java_supervisor"), why.get(0));
+        assertEquals(Atom.of("one_for_one"), ((Term.Map) Sys.getState(ServerRef.of(node, sup))).get("strategy"));
     }
 
     @Test
     void nestedSupervisorAndLinkedStart() {
-        OtpErlangPid p = probe.self();
-        String inner = n("inner");
-        ChildSpec innerSup = ChildSpec.supervisor("inner", () -> Supervisor.startLink(List.of(worker("w")),
+        Pid p = probe.self();
+        Atom inner = Atom.of(n("inner"));
+        ChildSpec innerSup = ChildSpec.supervisor("inner", () -> Supervisor.startLink(node, List.of(worker("w")),
                 SupervisorFlags.oneForOne(), StartOptions.name(inner)));
         CountDownLatch release = new CountDownLatch(1);
         Proc parent = node.spawn(self -> {
-            OtpErlangPid outer = Supervisor.startLink(List.of(innerSup, worker("x")), SupervisorFlags.oneForOne()).pid();
-            self.send(p, tuple(atom("outer"), outer));
+            Pid outer = pid(Supervisor.startLink(node, List.of(innerSup, worker("x")), SupervisorFlags.oneForOne(),
+                    StartOptions.DEFAULT));
+            self.send(p, Term.tuple(Atom.of("outer"), outer));
             release.await();
-            throw new ExitException(atom("parent_died"));
+            throw new ExitException(Atom.of("parent_died"));
         });
-        OtpErlangPid outer = Match.pid(Match.tuple(expect(probe, m -> Match.isTagged(m, "outer", 2))).elementAt(1));
-        assertEquals(new ChildCounts(2, 2, 1, 1), Supervisor.countChildren(node, ServerRef.of(outer)));
-        assertEquals(1, Supervisor.whichChildren(node, ServerRef.local(inner)).size());
-        assertTrue(node.table().lookup(outer).links().contains(parent.self()));
-        OtpErlangRef mref = probe.monitor(outer);
+        Pid outer = tagged(probe, "outer", 2).get(1).as(Pid.class);
+        assertEquals(new ChildCounts(2, 2, 1, 1), Supervisor.countChildren(ServerRef.of(node, outer)));
+        assertEquals(1, Supervisor.whichChildren(ServerRef.local(node, inner)).size());
+        assertTrue(Engine.of(node).table().lookup(outer).links().contains(parent.self()));
+        Ref mref = probe.monitor(outer);
         release.countDown();
         assertEquals("x:shutdown", terminated());
         assertEquals("w:shutdown", terminated());
-        assertEquals(atom("parent_died"), awaitDown(probe, mref));
+        assertEquals(Atom.of("parent_died"), awaitDown(probe, mref));
         assertNull(node.whereis(inner));
     }
 }

@@ -1,35 +1,35 @@
 package io.beambridge.gen;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangRef;
-import com.ericsson.otp.erlang.OtpErlangString;
-import com.ericsson.otp.erlang.OtpErlangTuple;
+import static io.beambridge.gen.Await.awaitDown;
+import static io.beambridge.gen.Await.expect;
+import static io.beambridge.gen.Await.tagged;
+import static io.beambridge.gen.GenServerTest.exception;
+import static io.beambridge.gen.GenServerTest.pid;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.beambridge.gen.TestServer.ArmTimeout;
+import io.beambridge.gen.TestServer.Get;
+import io.beambridge.gen.TestServer.Inc;
+import io.beambridge.gen.TestServer.SetTo;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
+import io.beambridge.node.Proc;
 import io.beambridge.node.TestNodes;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Match;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
+import io.beambridge.term.Term;
+import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import static io.beambridge.gen.Await.awaitDown;
-import static io.beambridge.gen.Await.expect;
-import static io.beambridge.term.Terms.atom;
-import static io.beambridge.term.Terms.tuple;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class SysTest {
     static TestNodes nodes;
@@ -43,7 +43,7 @@ class SysTest {
     }
 
     @AfterAll
-    static void stopNode() throws Exception {
+    static void stopNode() {
         nodes.close();
     }
 
@@ -58,160 +58,258 @@ class SysTest {
     }
 
     /** The demo servers' state: %{id: id}. */
-    record IdServer(long id) implements GenServer<Map<OtpErlangAtom, Long>> {
-        public Init<Map<OtpErlangAtom, Long>> init() {
-            return Init.ok(Map.of(atom("id"), id));
+    record IdState(long id) {}
+
+    record IdServer(long id) implements GenServer<IdState> {
+        public Init<IdState> init() {
+            return Init.ok(new IdState(id));
         }
     }
 
-    private OtpErlangPid startCounter() {
-        return GenServer.start(node, new TestServer(probe.self())).pid();
+    private Pid startCounter() {
+        return pid(GenServer.start(node, new TestServer(probe.self())));
     }
 
     /** Sends {system, {Probe, Ref}, Request} as sys does and returns the reply. */
-    private static OtpErlangObject rawSystem(Proc from, OtpErlangPid server, OtpErlangObject request) {
-        OtpErlangRef ref = from.table().makeRef();
-        from.send(server, tuple(atom("system"), tuple(from.self(), ref), request));
-        OtpErlangTuple reply = (OtpErlangTuple) expect(from, m -> m instanceof OtpErlangTuple t && t.arity() == 2
-                && ref.equals(t.elementAt(0)));
-        return reply.elementAt(1);
+    private static Term rawSystem(Proc from, Pid server, Term request) {
+        Ref ref = from.node().makeRef();
+        from.send(server, Term.tuple(Atom.of("system"), Term.tuple(from.self(), ref), request));
+        Term.Tuple reply = (Term.Tuple) expect(from, m -> m instanceof Term.Tuple t && t.arity() == 2
+                && ref.equals(t.get(0)));
+        return reply.get(1);
+    }
+
+    private static Term.List list(Term t) {
+        return assertInstanceOf(Term.List.class, t);
     }
 
     @Test
     void getStateShowsTheStateAsElixirWould() {
-        OtpErlangPid pid = GenServer.start(node, new IdServer(123)).pid();
-        assertEquals(Terms.map(atom("id"), 123), Sys.getState(node, ServerRef.of(pid)));
+        Pid pid = pid(GenServer.start(node, new IdServer(123)));
+        assertEquals(Term.map(Atom.of("id"), 123), Sys.getState(ServerRef.of(node, pid)));
     }
 
     @Test
     void localCallersGetTheCurrentReplyFormat() {
-        OtpErlangPid pid = GenServer.start(node, new IdServer(123)).pid();
-        assertEquals(tuple(atom("ok"), Terms.map(atom("id"), 123)), rawSystem(probe, pid, atom("get_state")));
+        Pid pid = pid(GenServer.start(node, new IdServer(123)));
+        assertEquals(Term.tuple(Atom.OK, Term.map(Atom.of("id"), 123)), rawSystem(probe, pid, Atom.of("get_state")));
     }
 
     @Test
     void getStatusIsShapedLikeGenServers() {
-        OtpErlangPid pid = GenServer.start(node, new IdServer(7), StartOptions.name("status_me")).pid();
-        OtpErlangTuple status = Match.tagged(Sys.getStatus(node, ServerRef.local("status_me")), "status", 4);
-        assertEquals(pid, status.elementAt(1));
-        assertEquals(tuple(atom("module"), atom("gen_server")), status.elementAt(2));
-        List<OtpErlangObject> items = Match.list(status.elementAt(3), 5);
-        List<OtpErlangObject> pdict = Match.list(items.get(0));
-        assertEquals(tuple(atom("$initial_call"), tuple(atom(IdServer.class.getName()), atom("init"), 1)), pdict.get(0));
-        assertEquals(atom("running"), items.get(1));
+        Pid pid = pid(GenServer.start(node, new IdServer(7), StartOptions.name(Atom.of("status_me"))));
+        Term.Tuple status = (Term.Tuple) Sys.getStatus(ServerRef.local(node, Atom.of("status_me")));
+        assertTrue(status.isTagged("status", 4), status.toString());
+        assertEquals(pid, status.get(1));
+        assertEquals(Term.tuple(Atom.of("module"), Atom.of("gen_server")), status.get(2));
+        Term.List items = list(status.get(3));
+        assertEquals(5, items.size());
+        Term.List pdict = list(items.get(0));
+        assertEquals(Term.tuple(Atom.of("$initial_call"), Term.tuple(Atom.of(IdServer.class.getName()),
+                Atom.of("init"), 1)), pdict.get(0));
+        assertEquals(Atom.of("running"), items.get(1));
         assertEquals(pid, items.get(2)); // unlinked: its own parent
-        assertEquals(new OtpErlangList(), items.get(3));
-        List<OtpErlangObject> misc = Match.list(items.get(4), 3);
-        assertEquals(tuple(atom("header"), new OtpErlangString("Status for generic server status_me")), misc.get(0));
-        assertEquals(tuple(atom("data"), Terms.list(tuple(new OtpErlangString("Status"), atom("running")),
-                tuple(new OtpErlangString("Parent"), pid), tuple(new OtpErlangString("Logged events"),
-                        new OtpErlangList()))), misc.get(1));
-        assertEquals(tuple(atom("data"), Terms.list(tuple(new OtpErlangString("State"), Terms.map(atom("id"), 7)))),
-                misc.get(2));
+        assertEquals(Term.List.EMPTY, items.get(3));
+        Term.List misc = list(items.get(4));
+        assertEquals(3, misc.size());
+        assertEquals(Term.tuple(Atom.of("header"), Term.charlist("Status for generic server status_me")), misc.get(0));
+        assertEquals(Term.tuple(Atom.of("data"), Term.list(Term.tuple(Term.charlist("Status"), Atom.of("running")),
+                Term.tuple(Term.charlist("Parent"), pid), Term.tuple(Term.charlist("Logged events"),
+                        Term.List.EMPTY))), misc.get(1));
+        assertEquals(Term.tuple(Atom.of("data"), Term.list(Term.tuple(Term.charlist("State"),
+                Term.map(Atom.of("id"), 7)))), misc.get(2));
     }
 
     @Test
     void suspendedServerHandlesOnlySystemMessagesAndKeepsTheOthersInOrder() {
-        OtpErlangPid pid = startCounter();
-        ServerRef ref = ServerRef.of(pid);
-        Sys.suspend(node, ref);
-        GenServer.cast(node, ref, tuple(atom("set"), 5));
-        probe.send(pid, atom("while_suspended"));
-        assertEquals(new OtpErlangLong(0), Sys.getState(node, ref));
-        assertEquals(atom("suspended"), Match.list(Match.tuple(Sys.getStatus(node, ref), 4).elementAt(3)).get(1));
-        assertNull(probe.receive(m -> Match.isTagged(m, "info", 2), 100));
-        Sys.resume(node, ref);
-        assertEquals(tuple(atom("info"), atom("while_suspended")), expect(probe, m -> Match.isTagged(m, "info", 2)));
-        assertEquals(new OtpErlangLong(5), GenServer.call(node, ref, atom("get")));
+        Pid pid = startCounter();
+        ServerRef ref = ServerRef.of(node, pid);
+        Sys.suspend(ref);
+        GenServer.cast(ref, new SetTo(5));
+        probe.send(pid, Atom.of("while_suspended"));
+        assertEquals(Term.integer(0), Sys.getState(ref));
+        assertEquals(Atom.of("suspended"), list(((Term.Tuple) Sys.getStatus(ref)).get(3)).get(1));
+        assertNull(probe.receive(m -> m instanceof Term.Tuple t && t.isTagged("info", 2), Duration.ofMillis(100)));
+        Sys.resume(ref);
+        assertEquals(Term.tuple(Atom.of("info"), Atom.of("while_suspended")), tagged(probe, "info", 2));
+        assertEquals(Term.integer(5), GenServer.call(ref, new Get()));
     }
 
     @Test
     void terminateRunsTerminateWithTheReason() {
-        OtpErlangPid pid = startCounter();
+        Pid pid = startCounter();
         var mref = probe.monitor(pid);
-        Sys.terminate(node, ServerRef.of(pid), atom("shutdown"));
-        assertEquals(tuple(atom("terminated"), atom("shutdown")), expect(probe, m -> Match.isTagged(m, "terminated", 2)));
-        assertEquals(Atoms.SHUTDOWN, awaitDown(probe, mref));
+        Sys.terminate(ServerRef.of(node, pid), Atom.SHUTDOWN);
+        assertEquals(Term.tuple(Atom.of("terminated"), Atom.SHUTDOWN), tagged(probe, "terminated", 2));
+        assertEquals(Atom.SHUTDOWN, awaitDown(probe, mref));
     }
 
     @Test
     void terminateWhileSuspended() {
-        OtpErlangPid pid = startCounter();
+        Pid pid = startCounter();
         var mref = probe.monitor(pid);
-        Sys.suspend(node, ServerRef.of(pid));
-        GenServer.stop(node, ServerRef.of(pid));
-        assertEquals(Atoms.NORMAL, awaitDown(probe, mref));
+        Sys.suspend(ServerRef.of(node, pid));
+        GenServer.stop(ServerRef.of(node, pid));
+        assertEquals(Atom.NORMAL, awaitDown(probe, mref));
     }
 
     @Test
     void replaceStateWithAJavaFunction() {
-        OtpErlangPid pid = startCounter();
-        ServerRef ref = ServerRef.of(pid);
-        assertEquals(new OtpErlangLong(10), Sys.<Long>replaceState(node, ref, n -> n + 10));
-        assertEquals(new OtpErlangLong(11), GenServer.call(node, ref, atom("inc")));
-        ExitException e = assertThrows(ExitException.class, () -> Sys.<Long>replaceState(node, ref, n -> {
+        Pid pid = startCounter();
+        ServerRef ref = ServerRef.of(node, pid);
+        assertEquals(Term.integer(10), Sys.<Long>replaceState(ref, n -> n + 10));
+        assertEquals(Term.integer(11), GenServer.call(ref, new Inc()));
+        ExitException e = assertThrows(ExitException.class, () -> Sys.<Long>replaceState(ref, n -> {
             throw new IllegalStateException("no");
         }));
-        assertEquals(tuple(atom("callback_failed"), tuple(atom("gen_server"), atom("system_replace_state")),
-                tuple(atom("error"), Terms.tuple(atom("java_exception"), "java.lang.IllegalStateException", "no"))),
-                e.reason());
-        assertEquals(new OtpErlangLong(11), GenServer.call(node, ref, atom("get")));
+        // as sys: {callback_failed, {gen_server, system_replace_state}, {Class, Exception}}, the exception
+        // being what an Elixir raise in the fun gives: {:error, %RuntimeError{}}
+        assertEquals(Term.tuple(Atom.of("callback_failed"), Term.tuple(Atom.of("gen_server"),
+                Atom.of("system_replace_state")), Term.tuple(Atom.ERROR,
+                exception("RuntimeError", "java.lang.IllegalStateException: no"))), e.reason());
+        // an exit in the fun: {:exit, reason}
+        ExitException exit = assertThrows(ExitException.class, () -> Sys.<Long>replaceState(ref, n -> {
+            throw new ExitException(Atom.of("bye"));
+        }));
+        assertEquals(Term.tuple(Atom.of("callback_failed"), Term.tuple(Atom.of("gen_server"),
+                Atom.of("system_replace_state")), Term.tuple(Atom.of("exit"), Atom.of("bye"))), exit.reason());
+        assertEquals(Term.integer(11), GenServer.call(ref, new Get()));
     }
 
     @Test
     void replaceStateWithAnErlangFunGetsAClearError() {
-        OtpErlangPid pid = startCounter();
-        OtpErlangObject reply = rawSystem(probe, pid, tuple(atom("replace_state"), atom("not_a_java_function")));
-        OtpErlangTuple error = Match.tagged(reply, "error", 2);
-        OtpErlangTuple failed = Match.tagged(error.elementAt(1), "callback_failed", 3);
-        assertEquals(tuple(atom("gen_server"), atom("system_replace_state")), failed.elementAt(1));
-        OtpErlangTuple why = Match.tuple(Match.tagged(failed.elementAt(2), "error", 2).elementAt(1), 2);
-        assertEquals(atom("java_server"), why.elementAt(0));
-        Match.string(why.elementAt(1));
-        assertEquals(new OtpErlangLong(0), GenServer.call(node, ServerRef.of(pid), atom("get")));
+        Pid pid = startCounter();
+        Term reply = rawSystem(probe, pid, Term.tuple(Atom.of("replace_state"), Atom.of("not_a_java_function")));
+        Term.Tuple error = (Term.Tuple) reply;
+        assertTrue(error.isTagged("error", 2), reply.toString());
+        Term.Tuple failed = (Term.Tuple) error.get(1);
+        assertTrue(failed.isTagged("callback_failed", 3), reply.toString());
+        assertEquals(Term.tuple(Atom.of("gen_server"), Atom.of("system_replace_state")), failed.get(1));
+        Term.Tuple classAndReason = (Term.Tuple) failed.get(2);
+        assertTrue(classAndReason.isTagged("error", 2), reply.toString());
+        Term.Tuple why = (Term.Tuple) classAndReason.get(1);
+        assertEquals(2, why.arity());
+        assertEquals(Atom.of("java_server"), why.get(0));
+        why.get(1).as(String.class); // a message, as an Elixir string
+        assertEquals(Term.integer(0), GenServer.call(ServerRef.of(node, pid), new Get()));
     }
 
     @Test
     void changeCodeOnlyWhenSuspendedAndUnknownRequests() {
-        OtpErlangPid pid = startCounter();
-        OtpErlangObject changeCode = tuple(atom("change_code"), atom("m"), atom("undefined"), atom("extra"));
-        assertEquals(tuple(atom("error"), tuple(atom("unknown_system_msg"), changeCode)),
+        Pid pid = startCounter();
+        Term changeCode = Term.tuple(Atom.of("change_code"), Atom.of("m"), Atom.UNDEFINED, Atom.of("extra"));
+        assertEquals(Term.tuple(Atom.ERROR, Term.tuple(Atom.of("unknown_system_msg"), changeCode)),
                 rawSystem(probe, pid, changeCode));
-        assertEquals(Atoms.OK, rawSystem(probe, pid, atom("suspend")));
-        assertEquals(Atoms.OK, rawSystem(probe, pid, changeCode));
-        assertEquals(Atoms.OK, rawSystem(probe, pid, atom("resume")));
-        assertEquals(tuple(atom("error"), tuple(atom("unknown_system_msg"), atom("what"))),
-                rawSystem(probe, pid, atom("what")));
-        assertEquals(tuple(atom("ok"), new OtpErlangList()),
-                rawSystem(probe, pid, tuple(atom("debug"), tuple(atom("log"), atom("get")))));
-        assertEquals(Atoms.OK, rawSystem(probe, pid, tuple(atom("debug"), atom("no_debug"))));
+        assertEquals(Atom.OK, rawSystem(probe, pid, Atom.of("suspend")));
+        assertEquals(Atom.OK, rawSystem(probe, pid, changeCode));
+        assertEquals(Atom.OK, rawSystem(probe, pid, Atom.of("resume")));
+        assertEquals(Term.tuple(Atom.ERROR, Term.tuple(Atom.of("unknown_system_msg"), Atom.of("what"))),
+                rawSystem(probe, pid, Atom.of("what")));
+        assertEquals(Term.tuple(Atom.OK, Term.List.EMPTY),
+                rawSystem(probe, pid, Term.tuple(Atom.of("debug"), Term.tuple(Atom.of("log"), Atom.of("get")))));
+        assertEquals(Atom.OK, rawSystem(probe, pid, Term.tuple(Atom.of("debug"), Atom.of("no_debug"))));
     }
 
     @Test
     void sysOnADeadServerExitsLikeSys() {
-        OtpErlangPid pid = startCounter();
-        GenServer.stop(node, ServerRef.of(pid));
-        ExitException e = assertThrows(ExitException.class, () -> Sys.getState(node, ServerRef.of(pid)));
-        assertEquals(tuple(atom("noproc"), tuple(atom("sys"), atom("get_state"), Terms.list(pid))), e.reason());
+        Pid pid = startCounter();
+        GenServer.stop(ServerRef.of(node, pid));
+        ExitException e = assertThrows(ExitException.class, () -> Sys.getState(ServerRef.of(node, pid)));
+        assertEquals(Term.tuple(Atom.NOPROC, Term.tuple(Atom.of("sys"), Atom.of("get_state"), Term.list(pid))),
+                e.reason());
     }
 
     @Test
     void timeoutIsReArmedAfterASystemMessage() {
-        OtpErlangPid pid = startCounter();
-        assertEquals(Atoms.OK, GenServer.call(node, ServerRef.of(pid), tuple(atom("timeout"), 200)));
-        Sys.getState(node, ServerRef.of(pid));
-        assertEquals(tuple(atom("timeout_fired"), 0L), expect(probe, m -> Match.isTagged(m, "timeout_fired", 2)));
+        Pid pid = startCounter();
+        assertEquals(Atom.OK, GenServer.call(ServerRef.of(node, pid), new ArmTimeout(200)));
+        Sys.getState(ServerRef.of(node, pid));
+        assertEquals(Term.tuple(Atom.of("timeout_fired"), 0L), tagged(probe, "timeout_fired", 2));
+    }
+
+    // ------------------------------------------------------------------ debug: statistics, log, trace
+
+    /** As gen_server counts: every message in (call, cast, info), every reply out. */
+    @Test
+    void statisticsCountMessagesInAndOut() {
+        Pid pid = startCounter();
+        ServerRef ref = ServerRef.of(node, pid);
+        assertEquals(Term.tuple(Atom.OK, Atom.of("no_statistics")), Sys.statistics(ref, Atom.of("get")));
+        assertEquals(Atom.OK, Sys.statistics(ref, Atom.TRUE));
+        GenServer.call(ref, new Inc());
+        GenServer.cast(ref, new SetTo(5));
+        probe.send(pid, Atom.of("hello"));
+        tagged(probe, "info", 2); // handled
+        Term.Tuple stats = (Term.Tuple) Sys.statistics(ref, Atom.of("get"));
+        assertEquals(Atom.OK, stats.get(0));
+        Term.List items = list(stats.get(1));
+        assertEquals(List.of("start_time", "current_time", "reductions", "messages_in", "messages_out"),
+                items.elements().stream().map(e -> ((Atom) ((Term.Tuple) e).get(0)).name()).toList());
+        assertEquals(Term.tuple(Atom.of("messages_in"), 3), items.get(3));
+        assertEquals(Term.tuple(Atom.of("messages_out"), 1), items.get(4));
+        assertEquals(Atom.OK, Sys.statistics(ref, Atom.FALSE));
+        assertEquals(Term.tuple(Atom.OK, Atom.of("no_statistics")), Sys.statistics(ref, Atom.of("get")));
+    }
+
+    /** The last events, oldest first: {:in, msg}, {:out, reply, from, state}, {:noreply, state}. */
+    @Test
+    void logKeepsTheLastEvents() {
+        Pid pid = startCounter();
+        ServerRef ref = ServerRef.of(node, pid);
+        assertEquals(Atom.OK, Sys.log(ref, Atom.TRUE));
+        try (Proc caller = node.mailbox()) {
+            Ref tag = node.makeRef();
+            caller.send(pid, Term.tuple(Atom.of("$gen_call"), Term.tuple(caller.self(), tag), new Inc()));
+            assertEquals(Term.tuple(tag, 1), caller.receive(Await.WAIT));
+            GenServer.cast(ref, new SetTo(5));
+            probe.send(pid, Atom.of("hello"));
+            tagged(probe, "info", 2);
+            Term.Tuple log = (Term.Tuple) Sys.log(ref, Atom.of("get"));
+            Term from = Term.tuple(caller.self(), tag);
+            assertEquals(Term.tuple(Atom.OK, Term.list(
+                    Term.tuple(Atom.of("in"), Term.tuple(Atom.of("$gen_call"), from, Atom.of("inc"))),
+                    Term.tuple(Atom.of("out"), 1, from, 1),
+                    Term.tuple(Atom.of("in"), Term.tuple(Atom.of("$gen_cast"), Term.tuple(Atom.of("set"), 5))),
+                    Term.tuple(Atom.of("noreply"), 5),
+                    Term.tuple(Atom.of("in"), Atom.of("hello")),
+                    Term.tuple(Atom.of("noreply"), 5))), log);
+        }
+        // {true, n} keeps the last n; get_status shows them as the logged events
+        assertEquals(Atom.OK, Sys.log(ref, Term.tuple(Atom.TRUE, 2)));
+        Term.List kept = list(((Term.Tuple) Sys.log(ref, Atom.of("get"))).get(1));
+        assertEquals(List.of(Term.tuple(Atom.of("in"), Atom.of("hello")), Term.tuple(Atom.of("noreply"), 5)),
+                kept.elements());
+        Term.List misc = list(list(((Term.Tuple) Sys.getStatus(ref)).get(3)).get(4));
+        assertEquals(Term.tuple(Term.charlist("Logged events"), kept), list(((Term.Tuple) misc.get(1)).get(1)).get(2));
+        assertEquals(Atom.OK, Sys.log(ref, Atom.FALSE));
+        assertEquals(Term.tuple(Atom.OK, Term.List.EMPTY), Sys.log(ref, Atom.of("get")));
+    }
+
+    @Test
+    void traceIsSwitchedOnAndOffAndShowsInTheStatus() {
+        Pid pid = startCounter();
+        ServerRef ref = ServerRef.of(node, pid);
+        Sys.trace(ref, true);
+        Term.List debug = list(list(((Term.Tuple) Sys.getStatus(ref)).get(3)).get(3));
+        assertEquals(List.of(Term.tuple(Atom.of("trace"), Atom.TRUE)), debug.elements());
+        assertEquals(Term.integer(1), GenServer.call(ref, new Inc())); // traced, and served as ever
+        Sys.trace(ref, false);
+        assertEquals(Term.List.EMPTY, list(((Term.Tuple) Sys.getStatus(ref)).get(3)).get(3));
+        Sys.trace(ref, true);
+        Sys.noDebug(ref);
+        assertEquals(Term.List.EMPTY, list(((Term.Tuple) Sys.getStatus(ref)).get(3)).get(3));
     }
 
     @Test
     void acrossJavaNodes() throws Exception {
         Node other = nodes.node("sysother");
-        OtpErlangPid pid = GenServer.start(other, new IdServer(123), StartOptions.name("remote_id")).pid();
-        // the caller's node has no rex: the server answers in the current format
-        assertEquals(tuple(atom("ok"), Terms.map(atom("id"), 123)), rawSystem(probe, pid, atom("get_state")));
-        assertEquals(Terms.map(atom("id"), 123), Sys.getState(node, ServerRef.remote("remote_id", other.name())));
-        assertEquals(Terms.map(atom("id"), 123), Sys.getState(node, ServerRef.of(pid)));
+        Pid pid = pid(GenServer.start(other, new IdServer(123), StartOptions.name(Atom.of("remote_id"))));
+        // a Java caller gets the current reply format, {:ok, state}
+        assertEquals(Term.tuple(Atom.OK, Term.map(Atom.of("id"), 123)), rawSystem(probe, pid, Atom.of("get_state")));
+        assertEquals(Term.map(Atom.of("id"), 123), Sys.getState(ServerRef.remote(node, Atom.of("remote_id"),
+                other.name())));
+        assertEquals(Term.map(Atom.of("id"), 123), Sys.getState(ServerRef.of(node, pid)));
         assertThrows(IllegalArgumentException.class,
-                () -> Sys.<Object>replaceState(node, ServerRef.of(pid), s -> s));
+                () -> Sys.<Object>replaceState(ServerRef.of(node, pid), s -> s));
     }
 }

@@ -1,15 +1,19 @@
 package io.beambridge.node;
 
+import io.beambridge.internal.dist.Epmd;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
-/** An epmd of the test's own, on a free port, stopped by its pid. */
-final class PrivateEpmd implements AutoCloseable {
-    final int port;
+/**
+ * An epmd of the test's own, on a free port, stopped by its pid. (Starting it is the
+ * runtime's {@link Epmd#ensureRunning}: the program is found as a node finds it.)
+ */
+public final class PrivateEpmd implements AutoCloseable {
+    private final int port;
     private final ProcessHandle process;
 
-    PrivateEpmd() throws IOException {
+    public PrivateEpmd() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
@@ -19,8 +23,13 @@ final class PrivateEpmd implements AutoCloseable {
         }
     }
 
-    /** Options for a node on this epmd with a unique name. */
-    NodeOptions.Builder node(String prefix, String cookie) {
+    /** The port it listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** Options for a node on this epmd named {@code prefix<unique>@localhost}. */
+    public NodeOptions.Builder node(String prefix, String cookie) {
         return NodeOptions.builder(prefix + Long.toHexString(System.nanoTime() & 0xffffff) + "@localhost")
                 .cookie(cookie).epmdPort(port).startEpmd(false);
     }

@@ -25,8 +25,9 @@ public final class TestNodes implements AutoCloseable {
         return n;
     }
 
+    /** The private EPMD's port. */
     public int epmdPort() {
-        return epmd.port;
+        return epmd.port();
     }
 
     @Override

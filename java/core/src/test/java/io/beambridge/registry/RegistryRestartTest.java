@@ -1,25 +1,28 @@
 package io.beambridge.registry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangRef;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.gen.ChildSpec;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.Init;
+import io.beambridge.gen.ServerRef;
 import io.beambridge.gen.StartOptions;
+import io.beambridge.gen.StartResult;
 import io.beambridge.gen.Supervisor;
 import io.beambridge.gen.SupervisorFlags;
+import io.beambridge.node.Down;
 import io.beambridge.node.Node;
+import io.beambridge.node.Proc;
 import io.beambridge.node.TestNodes;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
+import io.beambridge.term.Term;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,25 +56,27 @@ class RegistryRestartTest {
 
     @Test
     void aSupervisedRegistryNamedChildIsRestartedAfterEveryCrash() {
-        Registry registry = Registry.start(node, "Elixir.RestartRegistry", Registry.Keys.UNIQUE);
-        OtpErlangTuple key = Terms.tuple(Terms.atom("worker"), 1);
+        Registry registry = Registry.start(node, Atom.elixir("RestartRegistry"), Registry.Keys.UNIQUE);
+        Term key = Term.tuple(Atom.of("worker"), 1);
         int crashes = 1000;
         // every crash is one restart; a restart that failed on a dead holder would be one more, and exceed the intensity
-        OtpErlangPid sup = Supervisor.start(node, List.of(ChildSpec.worker("w",
-                        () -> GenServer.startLink(new Idle(), StartOptions.name(registry.name(key))))),
-                SupervisorFlags.oneForOne().withIntensity(crashes, 3600), StartOptions.DEFAULT).pid();
+        Pid sup = assertInstanceOf(StartResult.Ok.class, Supervisor.start(node, List.of(ChildSpec.worker("w",
+                        () -> GenServer.startLink(node, new Idle(), StartOptions.name(registry.name(key))))),
+                SupervisorFlags.oneForOne().withIntensity(crashes, 3600), StartOptions.DEFAULT)).pid();
         try (Proc probe = node.mailbox()) {
-            OtpErlangRef supMonitor = probe.monitor(sup);
+            Ref supMonitor = probe.monitor(sup);
             for (int i = 0; i < crashes; i++) {
-                OtpErlangPid child = registry.whereis(key);
+                Pid child = registry.whereis(key);
                 assertNotNull(child, "no child registered before crash " + i);
-                OtpErlangRef m = probe.monitor(child);
-                probe.exit(child, Atoms.KILL);
-                OtpErlangObject down = probe.receive(x -> isDown(x, m) || isDown(x, supMonitor), 5000);
-                assertTrue(isDown(down, m), "crash " + i + ": the supervisor went down: " + down);
+                Ref m = probe.monitor(child);
+                probe.exit(child, Atom.KILL);
+                Down down = probe.receive(Down.class, d -> d.ref().equals(m) || d.ref().equals(supMonitor),
+                        Duration.ofSeconds(5));
+                assertNotNull(down, "crash " + i + ": no DOWN");
+                assertEquals(m, down.ref(), "crash " + i + ": the supervisor went down: " + down);
                 // the supervisor's answer to a call comes after it has handled the child's EXIT
-                assertEquals(1, Supervisor.countChildren(node, io.beambridge.gen.ServerRef.of(sup)).active(), "crash " + i);
-                OtpErlangPid restarted = registry.whereis(key);
+                assertEquals(1, Supervisor.countChildren(ServerRef.of(node, sup)).active(), "crash " + i);
+                Pid restarted = registry.whereis(key);
                 assertNotNull(restarted, "crash " + i + ": not restarted");
                 assertNotEquals(child, restarted);
             }
@@ -81,23 +86,18 @@ class RegistryRestartTest {
 
     @Test
     void lookupsNeverReturnADeadLocalProcess() {
-        Registry registry = Registry.start(node, "Elixir.LookupRegistry", Registry.Keys.UNIQUE);
+        Registry registry = Registry.start(node, Atom.elixir("LookupRegistry"), Registry.Keys.UNIQUE);
         try (Proc holder = node.mailbox()) {
-            registry.register(Terms.atom("k"), holder.self(), Atoms.NIL);
-            assertEquals(holder.self(), registry.whereis(Terms.atom("k")));
+            registry.register(Atom.of("k"), holder.self(), Atom.NIL);
+            assertEquals(holder.self(), registry.whereis(Atom.of("k")));
             holder.close();
-            assertEquals(null, registry.whereis(Terms.atom("k")));
-            assertEquals(List.of(), registry.lookup(Terms.atom("k")));
+            assertNull(registry.whereis(Atom.of("k")));
+            assertEquals(List.of(), registry.lookup(Atom.of("k")));
             try (Proc next = node.mailbox()) {
-                assertTrue(registry.register(Terms.atom("k"), next.self(), Atoms.NIL)
-                        instanceof Registry.RegisterResult.Registered);
+                assertInstanceOf(Registry.RegisterResult.Registered.class,
+                        registry.register(Atom.of("k"), next.self(), Atom.NIL));
             }
         }
         registry.stop();
-    }
-
-    private static boolean isDown(OtpErlangObject m, OtpErlangRef ref) {
-        return m instanceof OtpErlangTuple t && t.arity() == 5 && Atoms.DOWN.equals(t.elementAt(0))
-                && ref.equals(t.elementAt(1));
     }
 }

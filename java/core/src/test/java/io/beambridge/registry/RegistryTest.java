@@ -6,18 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangString;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.gen.Gen;
+import io.beambridge.gen.GenServer;
+import io.beambridge.gen.ServerRef;
 import io.beambridge.node.Node;
+import io.beambridge.node.NodeOptions;
+import io.beambridge.node.Proc;
 import io.beambridge.node.TestNodes;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,8 +51,8 @@ class RegistryTest {
     @BeforeEach
     void startRegistries() {
         seq++;
-        unique = Registry.start(here, "Elixir.Unique" + seq, Registry.Keys.UNIQUE);
-        duplicate = Registry.start(here, "Elixir.Dup" + seq, new Registry.Options(Registry.Keys.DUPLICATE, 4,
+        unique = Registry.start(here, Atom.elixir("Unique" + seq), Registry.Keys.UNIQUE);
+        duplicate = Registry.start(here, Atom.elixir("Dup" + seq), new Registry.Options(Registry.Keys.DUPLICATE, 4,
                 List.of()));
     }
 
@@ -65,8 +62,8 @@ class RegistryTest {
         duplicate.stop();
     }
 
-    static OtpErlangTuple key(int id) {
-        return Terms.tuple(Terms.atom("Elixir.MyApp.Server"), id);
+    static Term key(int id) {
+        return Term.tuple(Atom.elixir("MyApp.Server"), id);
     }
 
     static void await(BooleanSupplier condition, String what) {
@@ -80,13 +77,12 @@ class RegistryTest {
     @Test
     void uniqueKeysHoldOneProcess() {
         try (Proc a = here.mailbox(); Proc b = here.mailbox()) {
-            assertInstanceOf(Registry.RegisterResult.Registered.class, unique.register(key(1), a.self(), Atoms.OK));
-            Registry.RegisterResult taken = unique.register(key(1), b.self(), Atoms.OK);
+            assertInstanceOf(Registry.RegisterResult.Registered.class, unique.register(key(1), a.self(), Atom.OK));
+            Registry.RegisterResult taken = unique.register(key(1), b.self(), Atom.OK);
             assertEquals(new Registry.RegisterResult.AlreadyRegistered(a.self()), taken);
-            assertEquals(Terms.tuple(Atoms.ERROR, Terms.tuple(Terms.atom("already_registered"), a.self())),
-                    taken.toTerm());
+            assertEquals(Term.tuple(Atom.ERROR, Term.tuple(Atom.of("already_registered"), a.self())), taken.toTerm());
             assertEquals(a.self(), unique.whereis(key(1)));
-            assertEquals(List.of(new Registry.Entry(a.self(), Atoms.OK)), unique.lookup(key(1)));
+            assertEquals(List.of(new Registry.Entry(a.self(), Atom.OK)), unique.lookup(key(1)));
             assertEquals(List.of(key(1)), unique.keys(a.self()));
             assertEquals(1, unique.count());
             assertEquals(1, unique.unregister(key(1), a.self()));
@@ -98,7 +94,7 @@ class RegistryTest {
     @Test
     void aRegistrationEndsWithItsProcess() {
         Proc a = here.spawn(self -> self.receive());
-        unique.register(key(2), a.self(), Atoms.NIL);
+        unique.register(key(2), a.self(), Atom.NIL);
         a.close();
         await(() -> unique.whereis(key(2)) == null && unique.count() == 0, "registration of a dead process removed");
     }
@@ -107,47 +103,60 @@ class RegistryTest {
     void registrationsOfAnotherNodesProcessesEndWithThemAndWithTheirNode() throws Exception {
         Proc remote = there.spawn(self -> self.receive());
         Proc other = there.spawn(self -> self.receive());
-        unique.register(key(3), remote.self(), Atoms.NIL);
-        unique.register(key(4), other.self(), Atoms.NIL);
+        unique.register(key(3), remote.self(), Atom.NIL);
+        unique.register(key(4), other.self(), Atom.NIL);
         remote.close();
         await(() -> unique.whereis(key(3)) == null, "a remote process that exits is removed");
         assertEquals(other.self(), unique.whereis(key(4)));
         Node third = nodes.node("third");
         Proc far = third.spawn(self -> self.receive());
-        unique.register(key(5), far.self(), Atoms.NIL);
+        unique.register(key(5), far.self(), Atom.NIL);
         assertEquals(far.self(), unique.whereis(key(5)));
         third.close();
         await(() -> unique.whereis(key(5)) == null, "processes of a node that disconnects are removed");
     }
 
+    /** Keys are terms compared as ETS compares them (=:=), however they were built. */
     @Test
     void keysCompareAsErlangDoes() {
         try (Proc a = here.mailbox()) {
-            unique.register(Terms.tuple(Terms.atom("k"), Terms.list(1, 2)), a.self(), Atoms.NIL);
-            assertEquals(a.self(), unique.whereis(Terms.tuple(Terms.atom("k"), new OtpErlangString("\u0001\u0002"))));
+            unique.register(Term.tuple(Atom.of("k"), Term.list(1, 2)), a.self(), Atom.NIL);
+            assertEquals(a.self(), unique.whereis(Term.tuple(Atom.of("k"), Term.charlist("\u0001\u0002"))));
+            unique.register(Term.map(Atom.of("a"), 1, Atom.of("b"), 2), a.self(), Atom.NIL);
+            assertEquals(a.self(), unique.whereis(Term.map(Atom.of("b"), 2, Atom.of("a"), 1)));
+            unique.register(1, a.self(), Atom.NIL);
+            assertNull(unique.whereis(1.0), "1.0 is not 1 as a key");
         }
     }
 
     @Test
     void duplicateKeysDispatchToEveryProcess() throws Exception {
         List<Proc> members = new ArrayList<>();
+        Atom topic = Atom.of("topic");
         for (int i = 0; i < 3; i++) {
             Proc p = here.mailbox();
             members.add(p);
-            duplicate.register(Terms.atom("topic"), p.self(), new OtpErlangLong(i));
+            duplicate.register(topic, p.self(), i);
         }
         Proc remote = there.mailbox();
-        duplicate.register(Terms.atom("topic"), remote.self(), Atoms.NIL);
-        duplicate.register(Terms.atom("topic"), remote.self(), Atoms.OK); // twice: a duplicate key may repeat
-        assertEquals(5, duplicate.lookup(Terms.atom("topic")).size());
-        duplicate.dispatch(Terms.atom("topic"), Terms.atom("news"));
+        duplicate.register(topic, remote.self(), Atom.NIL);
+        duplicate.register(topic, remote.self(), Atom.OK); // twice: a duplicate key may repeat
+        assertEquals(5, duplicate.lookup(topic).size());
+        duplicate.send(topic, Atom.of("news"));
         for (Proc p : members) {
-            assertEquals(Terms.atom("news"), p.receive(Duration.ofSeconds(5)));
+            assertEquals(Atom.of("news"), p.receive(Duration.ofSeconds(5)));
         }
-        assertEquals(Terms.atom("news"), remote.receive(Duration.ofSeconds(5)));
-        assertEquals(Terms.atom("news"), remote.receive(Duration.ofSeconds(5)));
-        assertEquals(List.of(Atoms.NIL, Atoms.OK), duplicate.values(Terms.atom("topic"), remote.self()));
-        assertEquals(1, duplicate.unregisterMatch(Terms.atom("topic"), remote.self(), Atoms.OK::equals));
+        assertEquals(Atom.of("news"), remote.receive(Duration.ofSeconds(5)));
+        assertEquals(Atom.of("news"), remote.receive(Duration.ofSeconds(5)));
+        // Registry.dispatch/3: the callback gets every entry, once
+        List<List<Registry.Entry>> calls = new ArrayList<>();
+        duplicate.dispatch(topic, calls::add);
+        assertEquals(1, calls.size());
+        assertEquals(5, calls.get(0).size());
+        duplicate.dispatch(Atom.of("nobody_here"), calls::add);
+        assertEquals(1, calls.size(), "no call for a key without registrations");
+        assertEquals(List.of(Atom.NIL, Atom.OK), duplicate.values(topic, remote.self()));
+        assertEquals(1, duplicate.unregisterMatch(topic, remote.self(), Atom.OK::equals));
         assertEquals(4, duplicate.count());
         members.forEach(Proc::close);
         remote.close();
@@ -170,57 +179,56 @@ class RegistryTest {
                 } catch (InterruptedException e) {
                     return;
                 }
-                results.add(unique.register(key(6), p.self(), Atoms.NIL));
+                results.add(unique.register(key(6), p.self(), Atom.NIL));
             }));
         }
         go.countDown();
         for (Thread t : threads) {
             t.join();
         }
-        OtpErlangPid winner = unique.whereis(key(6));
+        Pid winner = unique.whereis(key(6));
         assertNotNull(winner);
         assertEquals(1, results.stream().filter(r -> r instanceof Registry.RegisterResult.Registered).count());
-        assertEquals(Set.of(new Registry.RegisterResult.AlreadyRegistered(winner)),
-                Set.copyOf(results.stream().filter(r -> r instanceof Registry.RegisterResult.AlreadyRegistered).toList()));
+        assertEquals(Set.of(new Registry.RegisterResult.AlreadyRegistered(winner)), Set.copyOf(
+                results.stream().filter(r -> r instanceof Registry.RegisterResult.AlreadyRegistered).toList()));
         procs.forEach(Proc::close);
     }
 
+    /** Another node reaches the registry as {name, node} with GenServer calls, as beambridge_registry does. */
     @Test
     void otherNodesUseTheRemoteProtocol() {
         try (Proc caller = there.mailbox(); Proc member = there.mailbox()) {
-            String reg = unique.name();
-            OtpErlangObject r = Gen.call(caller, reg, here.name(),
-                    Terms.tuple(Terms.atom("register"), key(7), member.self(), Terms.atom("v")), 5000);
-            OtpErlangTuple ok = assertInstanceOf(OtpErlangTuple.class, r);
-            assertEquals(Atoms.OK, ok.elementAt(0));
-            assertInstanceOf(OtpErlangPid.class, ok.elementAt(1), "{ok, Owner}");
-            assertEquals(Terms.tuple(Atoms.ERROR, Terms.tuple(Terms.atom("already_registered"), member.self())),
-                    Gen.call(caller, reg, here.name(),
-                            Terms.tuple(Terms.atom("register"), key(7), caller.self(), Atoms.NIL), 5000));
-            assertEquals(member.self(), Gen.call(caller, reg, here.name(), Terms.tuple(Terms.atom("whereis"), key(7)), 5000));
-            assertEquals(Atoms.UNDEFINED, Gen.call(caller, reg, here.name(), Terms.tuple(Terms.atom("whereis"), key(8)), 5000));
-            assertEquals(Terms.list(Terms.tuple(member.self(), Terms.atom("v"))),
-                    Gen.call(caller, reg, here.name(), Terms.tuple(Terms.atom("lookup"), key(7)), 5000));
-            assertEquals(new OtpErlangLong(1), Gen.call(caller, reg, here.name(), Terms.atom("count"), 5000));
-            assertEquals(Terms.tuple(Terms.atom("w"), Terms.atom("v")), Gen.call(caller, reg, here.name(),
-                    Terms.tuple(Terms.atom("update_value"), key(7), member.self(), Terms.atom("w")), 5000));
-            assertEquals(Atoms.OK, Gen.call(caller, reg, here.name(), Terms.tuple(Terms.atom("unregister"), key(7),
-                    member.self()), 5000));
-            assertEquals(new OtpErlangList(), Gen.call(caller, reg, here.name(), Terms.tuple(Terms.atom("lookup"), key(7)), 5000));
+            ServerRef reg = ServerRef.remote(there, unique.name(), here.name());
+            Term r = GenServer.call(reg, Term.tuple(Atom.of("register"), key(7), member.self(), Atom.of("v")));
+            Term.Tuple ok = assertInstanceOf(Term.Tuple.class, r);
+            assertEquals(Atom.OK, ok.get(0));
+            assertInstanceOf(Pid.class, ok.get(1), "{ok, Owner}");
+            assertEquals(Term.tuple(Atom.ERROR, Term.tuple(Atom.of("already_registered"), member.self())),
+                    GenServer.call(reg, Term.tuple(Atom.of("register"), key(7), caller.self(), Atom.NIL)));
+            assertEquals(member.self(), GenServer.call(reg, Term.tuple(Atom.of("whereis"), key(7))));
+            assertEquals(Atom.UNDEFINED, GenServer.call(reg, Term.tuple(Atom.of("whereis"), key(8))));
+            assertEquals(Term.list(Term.tuple(member.self(), Atom.of("v"))),
+                    GenServer.call(reg, Term.tuple(Atom.of("lookup"), key(7))));
+            assertEquals(Term.integer(1), GenServer.call(reg, Atom.of("count")));
+            assertEquals(Term.tuple(Atom.of("w"), Atom.of("v")), GenServer.call(reg,
+                    Term.tuple(Atom.of("update_value"), key(7), member.self(), Atom.of("w"))));
+            assertEquals(Atom.OK, GenServer.call(reg, Term.tuple(Atom.of("unregister"), key(7), member.self())));
+            assertEquals(Term.List.EMPTY, GenServer.call(reg, Term.tuple(Atom.of("lookup"), key(7))));
         }
     }
 
     @Test
     void listenersHearOfRegistrations() {
-        try (Proc listener = here.mailbox("listener" + seq); Proc member = here.mailbox()) {
-            Registry r = Registry.start(here, "Elixir.Listened" + seq, new Registry.Options(Registry.Keys.UNIQUE, 1,
-                    List.of(listener.registeredName())));
+        try (Proc listener = here.mailbox(); Proc member = here.mailbox()) {
+            listener.register(Atom.of("listener" + seq));
+            Registry r = Registry.start(here, Atom.elixir("Listened" + seq), new Registry.Options(Registry.Keys.UNIQUE,
+                    1, List.of(listener.registeredName())));
             try {
-                r.register(key(9), member.self(), Atoms.OK);
-                assertEquals(Terms.tuple(Terms.atom("register"), Terms.atom(r.name()), key(9), member.self(), Atoms.OK),
+                r.register(key(9), member.self(), Atom.OK);
+                assertEquals(Term.tuple(Atom.of("register"), r.name(), key(9), member.self(), Atom.OK),
                         listener.receive(Duration.ofSeconds(5)));
                 r.unregister(key(9), member.self());
-                assertEquals(Terms.tuple(Terms.atom("unregister"), Terms.atom(r.name()), key(9), member.self()),
+                assertEquals(Term.tuple(Atom.of("unregister"), r.name(), key(9), member.self()),
                         listener.receive(Duration.ofSeconds(5)));
             } finally {
                 r.stop();
@@ -231,42 +239,47 @@ class RegistryTest {
     @Test
     void metaSelectAndMatch() {
         try (Proc a = here.mailbox(); Proc b = here.mailbox()) {
-            unique.register(key(10), a.self(), new OtpErlangLong(1));
-            unique.register(key(11), b.self(), new OtpErlangLong(2));
-            assertEquals(List.of(key(11)), unique.select(
-                    r -> ((OtpErlangLong) r.value()).longValue() > 1, Registry.Registration::key));
-            assertEquals(1, unique.countMatch(key(10), v -> v.equals(new OtpErlangLong(1))));
-            unique.putMeta(Terms.atom("custom"), Atoms.OK);
-            assertEquals(Atoms.OK, unique.meta(Terms.atom("custom")));
-            unique.deleteMeta(Terms.atom("custom"));
-            assertNull(unique.meta(Terms.atom("custom")));
+            unique.register(key(10), a.self(), 1);
+            unique.register(key(11), b.self(), 2);
+            assertEquals(List.of(key(11)), unique.select(r -> r.value().as(long.class) > 1,
+                    Registry.Registration::key));
+            assertEquals(1, unique.countMatch(key(10), v -> v.equals(Term.integer(1))));
+            assertEquals(List.of(new Registry.Entry(b.self(), Term.integer(2))),
+                    unique.match(key(11), v -> v.as(long.class) == 2));
+            assertEquals(new Registry.Update(Term.integer(3), Term.integer(2)),
+                    unique.updateValue(key(11), b.self(), v -> Term.integer(v.as(long.class) + 1)));
+            assertNull(unique.updateValue(key(11), a.self(), v -> v), "a does not hold the key");
+            unique.putMeta(Atom.of("custom"), Atom.OK);
+            assertEquals(Atom.OK, unique.meta(Atom.of("custom")));
+            unique.deleteMeta(Atom.of("custom"));
+            assertNull(unique.meta(Atom.of("custom")));
         }
     }
 
     @Test
     void registeringADeadProcessIsUndoneByItsNoprocDown() {
         Proc gone = here.mailbox();
-        OtpErlangPid pid = gone.self();
+        Pid pid = gone.self();
         gone.close();
-        unique.register(key(12), pid, Atoms.NIL);
+        unique.register(key(12), pid, Atom.NIL);
         await(() -> unique.whereis(key(12)) == null && unique.count() == 0, "noproc removes it");
     }
 
     @Test
     void aRestartedNodeDoesNotSeeTheRegistriesOfItsPredecessor() throws Exception {
         String name = "again" + seq + "@localhost";
-        io.beambridge.node.NodeOptions options = io.beambridge.node.NodeOptions.builder(name).cookie("sesame")
-                .epmdPort(nodes.epmdPort()).startEpmd(false).build();
-        OtpErlangTuple viaName = Terms.tuple(Terms.tuple(Terms.atom("Elixir.Gone"), Terms.atom(name)), key(13));
+        NodeOptions options = NodeOptions.builder(name).cookie("sesame").epmdPort(nodes.epmdPort()).startEpmd(false)
+                .build();
+        Term viaName = Term.tuple(Term.tuple(Atom.elixir("Gone"), Atom.of(name)), key(13));
         try (Node first = Node.start(options)) {
-            Registry gone = Registry.start(first, "Elixir.Gone", Registry.Keys.UNIQUE);
+            Registry gone = Registry.start(first, Atom.elixir("Gone"), Registry.Keys.UNIQUE);
             try (Proc p = first.mailbox()) {
-                gone.register(key(13), p.self(), Atoms.NIL);
+                gone.register(key(13), p.self(), Atom.NIL);
                 assertEquals(p.self(), RegistryNames.of(first).whereisName(viaName));
             }
         }
         try (Node second = Node.start(options)) {
-            assertNull(Registry.find(second, "Elixir.Gone"), "registries end with their node");
+            assertNull(Registry.find(second, Atom.elixir("Gone")), "registries end with their node");
             assertNull(RegistryNames.of(second).whereisName(viaName));
         }
     }

@@ -1,25 +1,27 @@
 package io.beambridge.rpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangString;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
+import io.beambridge.node.Proc;
 import io.beambridge.node.TestNodes;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** rpc between two Java nodes, through rex, with BEAM's result shapes. */
 class RpcTest {
+    static final Atom MATH = Atom.elixir("MyApp.Math");
+    static final Duration WAIT = Duration.ofSeconds(5);
     static TestNodes nodes;
     static Node client;
     static Node server;
@@ -29,20 +31,15 @@ class RpcTest {
         nodes = TestNodes.start();
         client = nodes.node("client");
         server = nodes.node("server");
-        server.rpc()
-                .bind("Elixir.MyApp.Math", "add", 2, c -> new OtpErlangLong(
-                        ((OtpErlangLong) c.arg(0)).longValue() + ((OtpErlangLong) c.arg(1)).longValue()))
-                .bind("Elixir.MyApp.Math", "boom", 0, c -> {
-                    throw new IllegalStateException("kaboom");
-                })
-                .bind("Elixir.MyApp.Math", "quit", 0, c -> {
-                    throw new ExitException(Terms.atom("bye"));
-                })
-                .bind("Elixir.MyApp.Math", "caller", 0, c -> c.caller())
-                .bind("Elixir.MyApp.Math", "wait", 1, c -> {
-                    ((CountDownLatch) null).await();
-                    return Atoms.OK;
-                });
+        Rpc.bind(server, MATH, Atom.of("add"), 2, c -> c.arg(0, Long.class) + c.arg(1, Long.class));
+        Rpc.bind(server, MATH, Atom.of("boom"), 0, c -> {
+            throw new IllegalStateException("kaboom");
+        });
+        Rpc.bind(server, MATH, Atom.of("quit"), 0, c -> {
+            throw new ExitException(Atom.of("bye"));
+        });
+        Rpc.bind(server, MATH, Atom.of("caller"), 0, RpcCall::caller);
+        Rpc.bind(server, MATH, Atom.of("double"), 1, c -> 2 * c.arg(0, Long.class));
     }
 
     @AfterAll
@@ -52,50 +49,80 @@ class RpcTest {
 
     @Test
     void boundFunctionsAnswerWithTheirValue() throws Exception {
-        try (Proc self = client.mailbox()) {
-            assertEquals(new OtpErlangLong(42), Rpc.call(self, server.name(), "Elixir.MyApp.Math", "add",
-                    List.of(Terms.integer(40), Terms.integer(2)), 5000));
-            assertEquals(self.self(), Rpc.call(self, server.name(), "Elixir.MyApp.Math", "caller", List.of(), 5000));
+        assertEquals(Term.integer(42), Rpc.call(client, server.name(), MATH, Atom.of("add"), 40, 2));
+        assertEquals(Term.integer(42), Rpc.call(client, server.name(), MATH, Atom.of("add"), List.of(40, 2), WAIT));
+        // called from a process of the client node, the call is that process's
+        try (Proc probe = client.mailbox()) {
+            Pid probePid = probe.self();
+            Proc caller = client.spawn(self -> self.send(probePid,
+                    Term.tuple(Atom.of("caller"), Rpc.call(client, server.name(), MATH, Atom.of("caller")))));
+            Term.Tuple got = (Term.Tuple) probe.receive(WAIT);
+            assertNotNull(got);
+            assertEquals(caller.self(), got.get(1));
         }
+        // from a thread that runs no process, a temporary process of the client node calls
+        Pid temporary = assertInstanceOf(Pid.class, Rpc.call(client, server.name(), MATH, Atom.of("caller")));
+        assertEquals(client.name(), temporary.node());
     }
 
     @Test
-    void failuresHaveBeamsBadrpcShapes() {
-        try (Proc self = client.mailbox()) {
-            BadRpcException undef = assertThrows(BadRpcException.class, () -> Rpc.call(self, server.name(),
-                    "Elixir.MyApp.Nope", "hi", List.of(Terms.integer(1)), 5000));
-            assertEquals(Terms.tuple(Atoms.EXIT, Terms.tuple(Terms.atom("undef"), Terms.list(Terms.tuple(
-                    Terms.atom("Elixir.MyApp.Nope"), Terms.atom("hi"), Terms.list(1), Terms.list())))),
-                    undef.reason());
-            BadRpcException boom = assertThrows(BadRpcException.class, () -> Rpc.call(self, server.name(),
-                    "Elixir.MyApp.Math", "boom", List.of(), 5000));
-            assertEquals(Terms.tuple(Atoms.EXIT, Terms.tuple(
-                    Terms.tuple(Terms.atom("java_exception"), "java.lang.IllegalStateException", "kaboom"),
-                    Terms.list(Terms.tuple(Terms.atom("Elixir.MyApp.Math"), Terms.atom("boom"), 0, Terms.list())))),
-                    boom.reason());
-            BadRpcException quit = assertThrows(BadRpcException.class, () -> Rpc.call(self, server.name(),
-                    "Elixir.MyApp.Math", "quit", List.of(), 5000));
-            assertEquals(Terms.tuple(Atoms.EXIT, Terms.atom("bye")), quit.reason());
-        }
+    void failuresHaveBeamsBadrpcShapes() throws Exception {
+        BadRpcException undef = assertThrows(BadRpcException.class, () -> Rpc.call(client, server.name(),
+                Atom.elixir("MyApp.Nope"), Atom.of("hi"), List.of(1), WAIT));
+        assertEquals(Term.tuple(Atom.EXIT, Term.tuple(Atom.of("undef"), Term.list(Term.tuple(
+                Atom.elixir("MyApp.Nope"), Atom.of("hi"), Term.list(1), Term.List.EMPTY)))), undef.reason());
+
+        BadRpcException boom = assertThrows(BadRpcException.class, () -> Rpc.call(client, server.name(),
+                MATH, Atom.of("boom"), List.of(), WAIT));
+        // {:EXIT, {%RuntimeError{message: "java.lang.IllegalStateException: kaboom"}, [{MyApp.Math, :boom, 0, _} | _]}}
+        Term.Tuple exit = (Term.Tuple) boom.reason();
+        assertEquals(Atom.EXIT, exit.get(0));
+        Term.Tuple error = (Term.Tuple) exit.get(1);
+        assertEquals(Term.map(Atom.of("__struct__"), Atom.elixir("RuntimeError"), Atom.of("__exception__"), true,
+                Atom.of("message"), "java.lang.IllegalStateException: kaboom"), error.get(0));
+        Term.Tuple top = (Term.Tuple) ((Term.List) error.get(1)).get(0);
+        assertEquals(Term.tuple(MATH, Atom.of("boom"), 0), Term.tuple(top.get(0), top.get(1), top.get(2)));
+
+        // arguments that do not fit: {:EXIT, {:function_clause, [{MyApp.Math, :double, ["x"], []} | _]}}
+        BadRpcException clause = assertThrows(BadRpcException.class, () -> Rpc.call(client, server.name(),
+                MATH, Atom.of("double"), List.of("x"), WAIT));
+        Term.Tuple why = (Term.Tuple) ((Term.Tuple) clause.reason()).get(1);
+        assertEquals(Atom.of("function_clause"), why.get(0));
+        assertEquals(Term.tuple(MATH, Atom.of("double"), Term.list("x"), Term.List.EMPTY),
+                ((Term.List) why.get(1)).get(0));
+        assertEquals(Term.integer(4), Rpc.call(client, server.name(), MATH, Atom.of("double"), 2));
+
+        BadRpcException quit = assertThrows(BadRpcException.class, () -> Rpc.call(client, server.name(),
+                MATH, Atom.of("quit"), List.of(), WAIT));
+        assertEquals(Term.tuple(Atom.EXIT, Atom.of("bye")), quit.reason());
+        assertEquals("badrpc: {:EXIT, :bye}", quit.getMessage());
     }
 
     @Test
-    void timeoutAndNodedown() {
-        try (Proc self = client.mailbox()) {
-            BadRpcException slow = assertThrows(BadRpcException.class, () -> Rpc.call(self, server.name(),
-                    "erlang", "node", List.of(), 0));
-            assertEquals(Atoms.TIMEOUT, slow.reason());
-            BadRpcException down = assertThrows(BadRpcException.class, () -> Rpc.call(self,
-                    "nobody@localhost", "erlang", "node", List.of(), 5000));
-            assertEquals(Atoms.NODEDOWN, down.reason());
-            assertEquals(0, self.messageCount(), "no late reply left behind");
+    void timeoutAndNodedown() throws Exception {
+        try (Proc probe = client.mailbox()) {
+            Pid probePid = probe.self();
+            client.spawn(self -> {
+                Term slow;
+                try {
+                    Rpc.call(client, server.name(), Atom.of("erlang"), Atom.of("node"), List.of(), Duration.ZERO);
+                    slow = Atom.of("no_timeout");
+                } catch (BadRpcException e) {
+                    slow = e.reason();
+                }
+                Term down;
+                try {
+                    Rpc.call(client, "nobody@localhost", Atom.of("erlang"), Atom.of("node"), List.of(), WAIT);
+                    down = Atom.of("no_nodedown");
+                } catch (BadRpcException e) {
+                    down = e.reason();
+                }
+                // a call after them: the late reply of the first, had it come to this process, would be here by now
+                Term after = Rpc.call(client, server.name(), Atom.of("erlang"), Atom.of("node"));
+                self.send(probePid, Term.tuple(slow, down, after, self.messageCount()));
+            });
+            assertEquals(Term.tuple(Atom.TIMEOUT, Atom.of("nodedown"), Atom.of(server.name()), 0),
+                    probe.receive(WAIT), "no late reply left behind");
         }
-    }
-
-    @Test
-    void asListSeesStringsAsTheListsTheyWere() {
-        OtpErlangObject bytes = new OtpErlangString("\u0001\u0002");
-        assertEquals(Terms.list(1, 2), Terms.asList(bytes));
-        assertEquals(null, Terms.asList(Terms.atom("x")));
     }
 }

@@ -1,28 +1,28 @@
 package io.beambridge.examples;
 
 import io.beambridge.node.Node;
-import io.beambridge.node.NodeName;
 import io.beambridge.node.NodeOptions;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The demo node of {@code make run}: a Java node that BEAM nodes connect to, serving
- * the seed's {@code MyApp.*} modules. Its name comes from {@code NODE} (default
- * {@code java@<short hostname>}), its cookie from {@code COOKIE} (default
- * {@code ~/.erlang.cookie}). Runs until interrupted.
+ * The demo node of {@code make run}: a Java node that BEAM nodes connect to, serving the
+ * seed's {@code MyApp.*} modules. Its name comes from {@code NODE}, else
+ * {@code RELEASE_NODE}, else {@code java@<short hostname>}; its cookie from {@code COOKIE},
+ * else {@code RELEASE_COOKIE}, else {@code ~/.erlang.cookie}. Runs until interrupted.
  */
 public final class DemoNode {
     private DemoNode() {}
 
     public static void main(String[] args) throws Exception {
-        String name = env("NODE", "java@" + NodeName.localHost(false));
-        String cookie = env("COOKIE", null);
-        NodeOptions.Builder options = NodeOptions.builder(name);
+        String name = env("NODE");
+        String cookie = env("COOKIE");
+        NodeOptions.Builder options = name != null ? NodeOptions.builder(name) : NodeOptions.builder();
         if (cookie != null) {
             options.cookie(cookie);
         }
         Node node = Node.start(options.build());
         SeedModules.bind(node);
+        Examples.bind(node);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
@@ -43,8 +43,8 @@ public final class DemoNode {
         stopped.await();
     }
 
-    private static String env(String key, String fallback) {
+    private static String env(String key) {
         String v = System.getenv(key);
-        return v == null || v.isBlank() ? fallback : v.strip();
+        return v == null || v.isBlank() ? null : v.strip();
     }
 }

@@ -1,40 +1,59 @@
 package io.beambridge.examples;
 
-import com.ericsson.otp.erlang.OtpErlangMap;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import io.beambridge.gen.From;
+import static io.beambridge.gen.Result.reply;
+
 import io.beambridge.gen.GenServer;
+import io.beambridge.gen.HandleCall;
 import io.beambridge.gen.Init;
 import io.beambridge.gen.Result;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Match;
-import io.beambridge.term.Terms;
+import io.beambridge.gen.ServerRef;
+import io.beambridge.gen.StartOptions;
+import io.beambridge.gen.StartResult;
+import io.beambridge.node.Node;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Tagged;
+import io.beambridge.term.Term;
 
-/**
- * The seed's server: state {@code %{id: id}}, replies {@code "hello"} to {@code :hello}.
- * When started for a caller on another node ({@code start_link} over rpc), it links
- * itself to that caller in {@code init}, as {@code start_link} in iex links the server
- * to the shell.
- *
- * @param id     the id the server holds
- * @param linkTo the process to link to, or null
- */
-public record HelloServer(OtpErlangObject id, OtpErlangPid linkTo) implements GenServer<OtpErlangMap> {
+/** The seed's server: state {@code %{id: id}}, replies {@code "hello"} to {@code :hello}. */
+public final class HelloServer implements GenServer<HelloServer.State> {
+    public record State(Term id) {}
 
-    @Override
-    public Init<OtpErlangMap> init() {
-        if (linkTo != null) {
-            Proc.current().link(linkTo);
-        }
-        return Init.ok(Terms.map(Terms.atom("id"), id));
+    @Tagged
+    public record Hello() {}
+
+    public static StartResult start(Node node, Term id) {
+        return GenServer.start(node, new HelloServer(id), StartOptions.DEFAULT);
+    }
+
+    public static String hello(ServerRef server) {
+        return GenServer.call(server, new Hello(), String.class);
+    }
+
+    private final Term id;
+    private final Atom module;
+
+    public HelloServer(Term id) {
+        this(id, Atom.elixir("MyApp.HelloServer"));
+    }
+
+    /** A server that shows itself to Erlang as {@code module}: one of the seed's five. */
+    public HelloServer(Term id, Atom module) {
+        this.id = id;
+        this.module = module;
     }
 
     @Override
-    public Result<OtpErlangMap> handleCall(OtpErlangObject request, From from, OtpErlangMap state) throws Exception {
-        if (Match.isAtom(request, "hello")) {
-            return Result.reply("hello", state);
-        }
-        return GenServer.super.handleCall(request, from, state);
+    public Init<State> init() {
+        return Init.ok(new State(id));
+    }
+
+    @HandleCall
+    Result<State> hello(Hello hello, State state) {
+        return reply("hello", state);
+    }
+
+    @Override
+    public Atom module() {
+        return module;
     }
 }

@@ -1,128 +1,169 @@
 package io.beambridge.examples;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.ServerRef;
 import io.beambridge.gen.StartOptions;
 import io.beambridge.gen.StartResult;
 import io.beambridge.global.Global;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
+import io.beambridge.node.Timeout;
 import io.beambridge.registry.Registry;
+import io.beambridge.registry.RegistryNames;
+import io.beambridge.rpc.Rpc;
 import io.beambridge.rpc.RpcCall;
-import io.beambridge.rpc.RpcServer;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Match;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.BadTermException;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 
 /**
  * The seed's {@code MyApp.*} modules, bound under their Elixir names with the seed's
- * functions, so that an Elixir node calls them with {@code :rpc.call}:
+ * functions and answers, so that an Elixir node calls them with {@code :rpc.call}:
  * <pre>
  *   {:ok, pid} = :rpc.call(:"java@host", MyApp.HelloServer, :start_link, [123])
  *   GenServer.call(pid, :hello)   #=&gt; "hello"
  * </pre>
- * Every server is a {@link HelloServer}, linked to the caller that started it.
+ * Every server is a {@link HelloServer}. {@code start_link} over {@code :rpc.call} links
+ * the server to the caller ({@link RpcCall#startLink}), as {@code start_link} in iex links
+ * it to the shell.
  */
 public final class SeedModules {
     private SeedModules() {}
 
-    static final String HELLO = "Elixir.MyApp.HelloServer";
-    static final String LOCAL = "Elixir.MyApp.HelloServerLocalName";
-    static final String DYNAMIC = "Elixir.MyApp.HelloServerDynamicName";
-    static final String REGISTRY = "Elixir.MyApp.ProcessRegistry";
-    static final String VIA = "Elixir.MyApp.HelloServerViaTuple";
-    static final String GLOBAL = "Elixir.MyApp.HelloServerGlobalName";
+    static final Atom HELLO = Atom.elixir("MyApp.HelloServer");
+    static final Atom LOCAL = Atom.elixir("MyApp.HelloServerLocalName");
+    static final Atom DYNAMIC = Atom.elixir("MyApp.HelloServerDynamicName");
+    static final Atom REGISTRY = Atom.elixir("MyApp.ProcessRegistry");
+    static final Atom VIA = Atom.elixir("MyApp.HelloServerViaTuple");
+    static final Atom GLOBAL = Atom.elixir("MyApp.HelloServerGlobalName");
+
+    private static final Atom START_LINK = Atom.of("start_link");
+    private static final Atom HELLO_FN = Atom.of("hello");
+    private static final Atom WHEREIS = Atom.of("whereis");
+    private static final Atom VIA_TUPLE = Atom.of("via_tuple");
 
     /** Binds every seed module on {@code node}. */
     public static void bind(Node node) {
-        RpcServer rpc = node.rpc();
-
-        // 1. no registration: remember the pid
-        rpc.bind(HELLO, "start_link", 1, c -> start(c, StartOptions.defaults()));
-        rpc.bind(HELLO, "hello", 1, c -> hello(c, ServerRef.of(Match.pid(c.arg(0)))));
+        // 1. no registration: remember the pid; hello/1 takes any server, as GenServer.call/2
+        Rpc.bind(node, HELLO, START_LINK, 1, c -> start(c, HELLO, StartOptions.DEFAULT));
+        Rpc.bind(node, HELLO, HELLO_FN, 1, c -> HelloServer.hello(server(node, c.arg(0))));
 
         // 2. the module name as a local name
-        rpc.bind(LOCAL, "start_link", 1, c -> start(c, StartOptions.name(LOCAL)));
-        rpc.bind(LOCAL, "hello", 0, c -> hello(c, ServerRef.local(LOCAL)));
+        Rpc.bind(node, LOCAL, START_LINK, 1, c -> start(c, LOCAL, StartOptions.name(LOCAL)));
+        Rpc.bind(node, LOCAL, HELLO_FN, 0, c -> HelloServer.hello(ServerRef.local(node, LOCAL)));
 
         // 3. a name made at run time, one atom per id (the bad way)
-        rpc.bind(DYNAMIC, "process_name", 1, c -> Terms.atom(dynamicName(c.arg(0))));
-        rpc.bind(DYNAMIC, "start_link", 1, c -> start(c, StartOptions.name(dynamicName(c.arg(0)))));
-        rpc.bind(DYNAMIC, "hello", 1, c -> hello(c, ServerRef.local(dynamicName(c.arg(0)))));
+        Rpc.bind(node, DYNAMIC, Atom.of("process_name"), 1, c -> dynamicName(c.arg(0)));
+        Rpc.bind(node, DYNAMIC, START_LINK, 1, c -> start(c, DYNAMIC, StartOptions.name(dynamicName(c.arg(0)))));
+        Rpc.bind(node, DYNAMIC, HELLO_FN, 1, c -> HelloServer.hello(ServerRef.local(node, dynamicName(c.arg(0)))));
 
         // 4. a registry with composite keys, reached with a via tuple
-        rpc.bind(REGISTRY, "start_link", 0, c -> startRegistry(node));
-        rpc.bind(REGISTRY, "via_tuple", 1, c -> viaTuple(node, tupleKey(c.arg(0))));
-        rpc.bind(REGISTRY, "whereis_name", 1, c -> {
-            OtpErlangPid pid = registry(node) == null ? null : registry(node).whereis(tupleKey(c.arg(0)));
-            return pid == null ? Atoms.UNDEFINED : pid;
-        });
-        rpc.bind(VIA, "via_tuple", 1, c -> viaTuple(node, Terms.tuple(Terms.atom(VIA), c.arg(0))));
-        rpc.bind(VIA, "whereis", 1, c -> {
-            OtpErlangPid pid = registry(node) == null ? null : registry(node).whereis(Terms.tuple(Terms.atom(VIA), c.arg(0)));
-            return pid == null ? Atoms.NIL : pid;
-        });
-        rpc.bind(VIA, "start_link", 1, c -> start(c, StartOptions.name(viaName(node, c.arg(0)))));
-        rpc.bind(VIA, "hello", 1, c -> hello(c, viaName(node, c.arg(0))));
+        Rpc.bind(node, REGISTRY, START_LINK, 0, c -> startRegistry(node));
+        Rpc.bind(node, REGISTRY, VIA_TUPLE, 1, c -> viaTuple(node, tupleKey(c.arg(0))));
+        Rpc.bind(node, REGISTRY, Atom.of("whereis_name"), 1, c -> orElse(registry(node).whereis(tupleKey(c.arg(0))),
+                Atom.UNDEFINED));
+        Rpc.bind(node, VIA, VIA_TUPLE, 1, c -> viaTuple(node, viaKey(c.arg(0))));
+        Rpc.bind(node, VIA, WHEREIS, 1, c -> orElse(registry(node).whereis(viaKey(c.arg(0))), Atom.NIL));
+        Rpc.bind(node, VIA, START_LINK, 1, c -> start(c, VIA, StartOptions.name(registry(node).name(viaKey(c.arg(0))))));
+        Rpc.bind(node, VIA, HELLO_FN, 1, c -> HelloServer.hello(registry(node).name(viaKey(c.arg(0)))));
 
-        // 5. a :global name, cluster-wide
-        rpc.bind(GLOBAL, "whereis", 1, c -> {
-            OtpErlangPid pid = Global.of(node).whereisName(globalKey(c.arg(0)));
-            return pid == null ? Atoms.NIL : pid;
+        // 5. a :global name, cluster-wide: start, then register, as the seed's code does
+        Rpc.bind(node, GLOBAL, WHEREIS, 1, c -> orElse(Global.of(node).whereisName(globalKey(c.arg(0))), Atom.NIL));
+        Rpc.bind(node, GLOBAL, START_LINK, 1, c -> startGlobal(node, c));
+        Rpc.bind(node, GLOBAL, HELLO_FN, 1, c -> {
+            Pid pid = Global.of(node).whereisName(globalKey(c.arg(0)));
+            if (pid == null) { // GenServer.call(nil, :hello): the seed's whereis gave nil
+                throw new ExitException(Term.tuple(Atom.NOPROC, Term.tuple(Atom.elixir("GenServer"), Atom.of("call"),
+                        Term.list(Atom.NIL, HELLO_FN, Timeout.DEFAULT.toMillis()))));
+            }
+            return HelloServer.hello(ServerRef.of(node, pid));
         });
-        rpc.bind(GLOBAL, "start_link", 1, c -> start(c, StartOptions.name(Global.of(node).name(globalKey(c.arg(0))))));
-        rpc.bind(GLOBAL, "hello", 1, c -> hello(c, Global.of(node).name(globalKey(c.arg(0)))));
     }
 
-    /** Starts a {@link HelloServer} for the caller, linked to it; {@code {:ok, pid}} or {@code {:error, ...}}. */
-    private static OtpErlangObject start(RpcCall c, StartOptions options) {
-        StartResult r = GenServer.start(new HelloServer(c.arg(0), c.caller()), options);
-        return r.toTerm();
+    /** {@code GenServer.start_link(__MODULE__, id, options)} for the caller. */
+    private static Term start(RpcCall c, Atom module, StartOptions options) {
+        return c.startLink(new HelloServer(c.arg(0), module), options).toTerm();
     }
 
-    private static OtpErlangObject hello(RpcCall c, ServerRef server) {
-        return GenServer.call(server, Terms.atom("hello"));
+    /** The seed's HelloServerGlobalName.start_link/1: start unnamed, then :global.register_name. */
+    private static Term startGlobal(Node node, RpcCall c) {
+        Global global = Global.of(node);
+        Term name = globalKey(c.arg(0));
+        Pid running = global.whereisName(name);
+        if (running != null) {
+            return Term.tuple(Atom.OK, running);
+        }
+        Pid pid = ((StartResult.Ok) c.startLink(new HelloServer(c.arg(0), GLOBAL), StartOptions.DEFAULT)).pid();
+        return global.registerName(name, pid) ? Term.tuple(Atom.OK, pid)
+                : Term.tuple(Atom.ERROR, Term.tuple(StartResult.ALREADY_STARTED, pid));
+    }
+
+    /**
+     * A server as {@code GenServer.call/2} takes one: a pid, a local name, {@code {name, node}},
+     * {@code {:via, :beambridge_registry, name}} or {@code {:global, name}}.
+     */
+    static ServerRef server(Node node, Term t) {
+        if (t instanceof Term.Tuple v && v.arity() == 3 && v.isTagged("via", 3)
+                && Atom.of("beambridge_registry").equals(v.get(1))) {
+            return ServerRef.via(RegistryNames.of(node), v.get(2));
+        }
+        if (t instanceof Term.Tuple g && g.isTagged("global", 2)) {
+            return Global.of(node).name(g.get(1));
+        }
+        return ServerRef.of(node, t);
     }
 
     /** {@code String.to_atom("#{__MODULE__}_#{id}")}: the seed's way 3. */
-    private static String dynamicName(OtpErlangObject id) {
-        return DYNAMIC + "_" + (id instanceof com.ericsson.otp.erlang.OtpErlangLong l ? Long.toString(l.longValue())
-                : Match.string(id));
+    static Atom dynamicName(Term id) {
+        String text = switch (id) {
+            case Term.Int i -> Long.toString(i.value());
+            case Term.Binary b -> b.text();
+            case Atom a -> a.name();
+            default -> throw new BadTermException("", "an id String.Chars can print (an integer, a string, an atom)", id);
+        };
+        return Atom.of(DYNAMIC.name() + "_" + text);
     }
 
-    private static Registry registry(Node node) {
-        return Registry.find(node, REGISTRY);
-    }
-
-    private static OtpErlangObject startRegistry(Node node) {
-        Registry running = registry(node);
-        if (running != null) {
-            return StartResult.alreadyStarted(running.pid()).toTerm();
-        }
-        return StartResult.ok(Registry.start(node, REGISTRY, Registry.Keys.UNIQUE).pid()).toTerm();
-    }
-
-    /** The seed's {@code when is_tuple(key)} guard. */
-    private static OtpErlangTuple tupleKey(OtpErlangObject key) {
-        return Match.tuple(key);
-    }
-
-    private static OtpErlangObject viaTuple(Node node, OtpErlangObject key) {
-        return Terms.tuple(Terms.atom("via"), Terms.atom("beambridge_registry"),
-                Terms.tuple(Terms.tuple(Terms.atom(REGISTRY), Terms.atom(node.name())), key));
-    }
-
-    private static ServerRef viaName(Node node, OtpErlangObject id) {
-        Registry r = registry(node);
+    /** The registry, or Elixir's error when it is not started: {@code ArgumentError: unknown registry: ...}. */
+    static Registry registry(Node node) {
+        Registry r = Registry.find(node, REGISTRY);
         if (r == null) {
-            throw new IllegalStateException("unknown registry: " + REGISTRY + " (call MyApp.ProcessRegistry.start_link first)");
+            throw new IllegalArgumentException("unknown registry: MyApp.ProcessRegistry");
         }
-        return r.name(Terms.tuple(Terms.atom(VIA), id));
+        return r;
     }
 
-    private static OtpErlangObject globalKey(OtpErlangObject id) {
-        return Terms.tuple(Terms.atom(GLOBAL), id);
+    private static Term startRegistry(Node node) {
+        Registry running = Registry.find(node, REGISTRY);
+        if (running != null) {
+            return Term.tuple(Atom.ERROR, Term.tuple(StartResult.ALREADY_STARTED, running.pid()));
+        }
+        return Term.tuple(Atom.OK, Registry.start(node, REGISTRY, Registry.Keys.UNIQUE).pid());
+    }
+
+    /** The seed's {@code when is_tuple(key)} guard: anything else is a function clause error. */
+    private static Term.Tuple tupleKey(Term key) {
+        if (key instanceof Term.Tuple t) {
+            return t;
+        }
+        throw new BadTermException("", "a tuple (the guard is_tuple(key))", key);
+    }
+
+    private static Term viaKey(Term id) {
+        return Term.tuple(VIA, id);
+    }
+
+    private static Term viaTuple(Node node, Term key) {
+        return Term.tuple(Atom.of("via"), Atom.of("beambridge_registry"), Term.tuple(Term.tuple(REGISTRY,
+                Atom.of(node.name())), key));
+    }
+
+    private static Term globalKey(Term id) {
+        return Term.tuple(GLOBAL, id);
+    }
+
+    private static Term orElse(Pid pid, Atom none) {
+        return pid == null ? none : pid;
     }
 }

@@ -2,7 +2,6 @@ package io.beambridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
 import io.beambridge.gen.From;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.Init;
@@ -10,7 +9,8 @@ import io.beambridge.gen.Result;
 import io.beambridge.gen.ServerRef;
 import io.beambridge.gen.StartOptions;
 import io.beambridge.node.Node;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,9 +20,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A connection's reader runs the callbacks of the calls it delivers (see
- * {@code io.beambridge.process.Carrier}); a callback that computes for a long time, or
- * one that calls another Java server, holds up nothing else the BEAM node asks of the
- * Java node — as on BEAM, where a busy process leaves the other processes running.
+ * {@link io.beambridge.node.NodeOptions#readersRunProcesses}); a callback that computes
+ * for a long time, or one that calls another Java server, holds up nothing else the BEAM
+ * node asks of the Java node — as on BEAM, where a busy process leaves the other
+ * processes running.
  */
 class BusyServerTest {
     @RegisterExtension
@@ -37,20 +38,20 @@ class BusyServerTest {
     }
 
     /** Computes, without blocking, until released. */
-    static final class Spinner implements GenServer<Void> {
+    static final class Spinner implements GenServer<Atom> {
         final AtomicBoolean release = new AtomicBoolean();
 
         @Override
-        public Init<Void> init() {
-            return Init.ok(null);
+        public Init<Atom> init() {
+            return Init.ok(Atom.NIL);
         }
 
         @Override
-        public Result<Void> handleCall(OtpErlangObject request, From from, Void state) {
+        public Result<Atom> handleCall(Term request, From from, Atom state) {
             while (!release.get()) {
                 Thread.onSpinWait();
             }
-            return Result.reply(Terms.atom("spun"), state);
+            return Result.reply(Atom.of("spun"), state);
         }
     }
 
@@ -68,24 +69,24 @@ class BusyServerTest {
         }
 
         @Override
-        public Result<Spinner> handleCall(OtpErlangObject request, From from, Spinner state) {
-            if (request instanceof com.ericsson.otp.erlang.OtpErlangTuple t && t.arity() == 3) {
-                String target = ((com.ericsson.otp.erlang.OtpErlangAtom) t.elementAt(1)).atomValue();
-                return Result.reply(GenServer.call(ServerRef.local(target), t.elementAt(2)), state);
+        public Result<Spinner> handleCall(Term request, From from, Spinner state) {
+            if (request instanceof Term.Tuple t && t.arity() == 3) {
+                Atom target = (Atom) t.get(1);
+                return Result.reply(GenServer.call(ServerRef.local(java, target), t.get(2)), state);
             }
             state.release.set(true);
-            return Result.reply(Terms.atom("released"), state);
+            return Result.reply(Atom.of("released"), state);
         }
     }
 
     @Test
     void aServerComputingInACallbackHoldsUpNoOtherServerTheBeamNodeCalls() {
         Spinner spinner = new Spinner();
-        GenServer.start(java, spinner, StartOptions.name("Elixir.Spinner"));
-        GenServer.start(java, new Releaser(spinner), StartOptions.name("Elixir.Releaser"));
-        GenServer.start(java, new NetnsJavaNode.Echo(), StartOptions.name("Elixir.Echo"));
+        GenServer.start(java, spinner, StartOptions.name(Atom.elixir("Spinner"))).orElseThrow();
+        GenServer.start(java, new Releaser(spinner), StartOptions.name(Atom.elixir("Releaser"))).orElseThrow();
+        GenServer.start(java, new NetnsJavaNode.Echo(), StartOptions.name(Atom.elixir("Echo"))).orElseThrow();
         try {
-            OtpErlangObject result = Elixir.eval(ex, """
+            Term result = Elixir.eval(ex, """
                     spinning = Task.async(fn -> GenServer.call({Spinner, java}, :spin, :infinity) end)
                     # the spinner's call is under way once its server stops answering sys requests
                     true = Enum.any?(1..500, fn _ ->
@@ -94,8 +95,8 @@ class BusyServerTest {
                     nested = GenServer.call({Releaser, java}, {:via, :"Elixir.Echo", :hello}, 5000)
                     released = GenServer.call({Releaser, java}, :release, 5000)
                     {nested, released, Task.await(spinning, 5000)}
-                    """, "java", Terms.atom(java.name()));
-            assertEquals(Terms.tuple(Terms.atom("hello"), Terms.atom("released"), Terms.atom("spun")), result,
+                    """, "java", Atom.of(java.name()));
+            assertEquals(Term.tuple(Atom.of("hello"), Atom.of("released"), Atom.of("spun")), result,
                     "the other servers answered while the spinner computed; then it answered too");
         } finally {
             spinner.release.set(true);

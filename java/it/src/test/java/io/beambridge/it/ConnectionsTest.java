@@ -5,20 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ericsson.otp.erlang.OtpErlangBinary;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangRef;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.gen.Gen;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.ServerRef;
 import io.beambridge.node.Node;
 import io.beambridge.node.NodeOptions;
-import io.beambridge.process.Proc;
-import io.beambridge.process.Reactor;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Terms;
+import io.beambridge.node.Proc;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import java.io.DataOutputStream;
@@ -50,20 +45,13 @@ class ConnectionsTest {
         ex = cluster.elixir("ex").start();
     }
 
-    static Proc echoServer() {
-        return java.spawn((Reactor) (self, m) -> {
-            OtpErlangTuple t = (OtpErlangTuple) m;
-            Gen.reply(self, t.elementAt(1), t.elementAt(2));
-        });
-    }
-
     static void elixirCallsJava() {
-        Proc echo = echoServer();
+        ServerRef echo = GenServer.start(java, new NetnsJavaNode.Echo()).orElseThrow();
         try {
-            assertEquals(Terms.atom("still_here"),
-                    Elixir.eval(ex, "GenServer.call(pid, :still_here)", "pid", echo.self()));
+            assertEquals(Atom.of("still_here"),
+                    Elixir.eval(ex, "GenServer.call(pid, :still_here)", "pid", GenServer.whereis(echo)));
         } finally {
-            echo.close();
+            GenServer.stop(echo);
         }
     }
 
@@ -72,9 +60,9 @@ class ConnectionsTest {
         BeamNode iex = cluster.iex("iex").start();
         iex.writeStdin("Node.connect(:\"" + java.name() + "\")\n");
         assertTrue(iex.awaitOutput("true", WAIT), iex.output());
-        OtpErlangObject hidden = iex.evalElixir("Node.list(:hidden)");
-        assertTrue(Terms.asList(hidden).toString().contains(java.name()), "in Node.list(:hidden): " + hidden);
-        assertEquals(Terms.list(), Terms.asList(iex.evalElixir("Node.list()")), "a hidden node is not listed as visible");
+        Term hidden = iex.evalElixir("Node.list(:hidden)");
+        assertTrue(((Term.List) hidden).elements().contains(Atom.of(java.name())), "in Node.list(:hidden): " + hidden);
+        assertEquals(Term.List.EMPTY, iex.evalElixir("Node.list()"), "a hidden node is not listed as visible");
     }
 
     @Test
@@ -83,11 +71,11 @@ class ConnectionsTest {
         assertFalse(java.nodes().contains(fresh.name()));
         Elixir.eval(fresh, "Process.register(spawn(fn -> receive do m -> send(m, :got_it) end end), :inbox)");
         try (Proc me = java.mailbox()) {
-            me.send("inbox", fresh.name(), me.self()); // not connected yet: this connects
-            assertEquals(Terms.atom("got_it"), me.receive(WAIT));
+            me.send(Atom.of("inbox"), fresh.name(), me.self()); // not connected yet: this connects
+            assertEquals(Atom.of("got_it"), me.receive(WAIT));
         }
         assertTrue(java.ping(fresh.name()));
-        assertEquals(Terms.atom("pong"), Elixir.eval(fresh, "Node.ping(j)", "j", Terms.atom(java.name())));
+        assertEquals(Atom.of("pong"), Elixir.eval(fresh, "Node.ping(j)", "j", Atom.of(java.name())));
         assertFalse(java.ping("nobody_" + cluster.suffix() + "@localhost"));
     }
 
@@ -95,7 +83,7 @@ class ConnectionsTest {
     void aWrongCookieIsRefusedBothWaysWithAClearLogLine() {
         BeamNode stranger = cluster.erl("stranger").cookie("not_the_cluster_cookie").start();
         try (LogCapture log = new LogCapture()) {
-            assertEquals(Terms.atom("pang"), stranger.eval("net_adm:ping('" + java.name() + "')"));
+            assertEquals(Atom.of("pang"), stranger.eval("net_adm:ping('" + java.name() + "')"));
             assertTrue(log.awaitLine(WAIT, "connection attempt from node " + stranger.name(), "cookies differ"),
                     "incoming refusal logged");
             assertFalse(java.ping(stranger.name()));
@@ -117,45 +105,44 @@ class ConnectionsTest {
                     big = :crypto.strong_rand_bytes(10_000_000)
                     send(me, {:big, :erlang.md5(big), big})
                     """, "me", me.self());
-            OtpErlangTuple got = (OtpErlangTuple) me.receive(Duration.ofSeconds(60));
-            byte[] bytes = ((OtpErlangBinary) got.elementAt(2)).binaryValue();
+            Term.Tuple got = (Term.Tuple) me.receive(Duration.ofSeconds(60));
+            byte[] bytes = ((Term.Binary) got.get(2)).bytes();
             assertEquals(10_000_000, bytes.length);
-            assertArrayEquals(((OtpErlangBinary) got.elementAt(1)).binaryValue(), MessageDigest.getInstance("MD5")
+            assertArrayEquals(((Term.Binary) got.get(1)).bytes(), MessageDigest.getInstance("MD5")
                     .digest(bytes), "what Elixir sent is what arrived");
 
             byte[] out = new byte[10_000_000];
             new Random(11).nextBytes(out);
-            OtpErlangPid sink = (OtpErlangPid) Elixir.eval(ex, """
+            Pid sink = (Pid) Elixir.eval(ex, """
                     spawn(fn -> receive do {:big, from, bin} -> send(from, {:md5, :erlang.md5(bin), byte_size(bin)}) end end)
                     """);
-            me.send(sink, Terms.tuple(Terms.atom("big"), me.self(), new OtpErlangBinary(out)));
-            OtpErlangTuple answer = (OtpErlangTuple) me.receive(Duration.ofSeconds(60));
-            assertEquals(Terms.tuple(Terms.atom("md5"), new OtpErlangBinary(MessageDigest.getInstance("MD5").digest(out)),
-                    10_000_000), answer);
+            me.send(sink, Term.tuple(Atom.of("big"), me.self(), out));
+            Term answer = me.receive(Duration.ofSeconds(60));
+            assertEquals(Term.tuple(Atom.of("md5"), MessageDigest.getInstance("MD5").digest(out), 10_000_000), answer);
         }
     }
 
     @Test
     void killingABeamNodeGivesNoconnection() {
         BeamNode victim = cluster.erl("victim").start();
-        OtpErlangPid there = (OtpErlangPid) victim.eval("spawn(fun() -> receive after infinity -> ok end end)");
+        Pid there = (Pid) victim.eval("spawn(fun() -> receive after infinity -> ok end end)");
         try (Proc watcher = java.mailbox()) {
             watcher.trapExit(true);
-            OtpErlangRef ref = watcher.monitor(there);
+            Ref ref = watcher.monitor(there);
             watcher.link(there);
             assertTrue(java.ping(victim.name()), "the link and monitor signals went ahead of the ping");
             victim.kill();
-            OtpErlangObject first = watcher.receive(WAIT);
-            OtpErlangObject second = watcher.receive(WAIT);
-            OtpErlangTuple down = (OtpErlangTuple) (isDown(first) ? first : second);
-            OtpErlangTuple exit = (OtpErlangTuple) (isDown(first) ? second : first);
-            assertEquals(Terms.tuple(Atoms.DOWN, ref, Atoms.PROCESS, there, Atoms.NOCONNECTION), down);
-            assertEquals(Terms.tuple(Atoms.EXIT, there, Atoms.NOCONNECTION), exit);
+            Term first = watcher.receive(WAIT);
+            Term second = watcher.receive(WAIT);
+            Term down = isDown(first) ? first : second;
+            Term exit = isDown(first) ? second : first;
+            assertEquals(Term.tuple(Atom.DOWN, ref, Atom.of("process"), there, Atom.NOCONNECTION), down);
+            assertEquals(Term.tuple(Atom.EXIT, there, Atom.NOCONNECTION), exit);
         }
     }
 
-    static boolean isDown(OtpErlangObject m) {
-        return m instanceof OtpErlangTuple t && Atoms.DOWN.equals(t.elementAt(0));
+    static boolean isDown(Term m) {
+        return m instanceof Term.Tuple t && Atom.DOWN.equals(t.get(0));
     }
 
     @Test
@@ -170,9 +157,9 @@ class ConnectionsTest {
                       receive do {:DOWN, ^ref, :process, ^pid, r} -> send(collector, {:down, r}) end
                     end)
                     """, "pid", p.self(), "collector", collector.self());
-            assertEquals(Terms.atom("monitoring"), collector.receive(WAIT));
+            assertEquals(Atom.of("monitoring"), collector.receive(WAIT));
             other.close();
-            assertEquals(Terms.tuple(Terms.atom("down"), Atoms.NOCONNECTION), collector.receive(WAIT));
+            assertEquals(Term.tuple(Atom.of("down"), Atom.NOCONNECTION), collector.receive(WAIT));
         }
     }
 
@@ -207,8 +194,8 @@ class ConnectionsTest {
             }
         }
         elixirCallsJava();
-        assertEquals(Terms.atom("pong"), Elixir.eval(cluster.elixir("late").start(), "Node.ping(j)",
-                "j", Terms.atom(java.name())));
+        assertEquals(Atom.of("pong"), Elixir.eval(cluster.elixir("late").start(), "Node.ping(j)",
+                "j", Atom.of(java.name())));
     }
 
     @Test
@@ -220,7 +207,7 @@ class ConnectionsTest {
                 .tls(cluster.certificates() == null ? null : cluster.certificates().nodeTls()));
         assertEquals(name, longJava.name());
         assertTrue(longJava.ping(longErl.name()), longErl.name());
-        assertEquals(Terms.atom("pong"), longErl.eval("net_adm:ping('" + name + "')"));
+        assertEquals(Atom.of("pong"), longErl.eval("net_adm:ping('" + name + "')"));
     }
     /**
      * Both nodes connect at the same moment, round after round: the BEAM node sends to a
@@ -248,23 +235,23 @@ class ConnectionsTest {
             erl.eval(PeerKillTest.SERVICES); // a registered echo server
             for (int round = 0; round < 25; round++) {
                 java.disconnect(erl.name());
-                PeerKillTest.awaitTrue(() -> Terms.atom("false").equals(
+                PeerKillTest.awaitTrue(() -> Atom.FALSE.equals(
                         erl.eval("lists:member('" + java.name() + "', nodes(hidden))")), "no connection left");
                 try (Proc inbox = java.mailbox()) {
                     // the BEAM node sends (and so connects) as soon as the eval returns, when Java calls
-                    erl.eval("P = binary_to_term(" + PeerKillTest.bytesOf(inbox.self()) + "), "
-                            + "spawn(fun() -> P ! {hello, " + round + "} end), ok.");
-                    OtpErlangObject request = Terms.tuple(Terms.atom("round"), round);
-                    List<Future<OtpErlangObject>> calls = new ArrayList<>();
+                    Erlang.eval(erl, "spawn(fun() -> P ! {hello, " + round + "} end), ok", "P", inbox.self());
+                    Term request = Term.tuple(Atom.of("round"), round);
+                    ServerRef echo = ServerRef.remote(java, Atom.of("echo"), erl.name());
+                    List<Future<Term>> calls = new ArrayList<>();
                     try (var callers = Executors.newVirtualThreadPerTaskExecutor()) {
                         for (int c = 0; c < 4; c++) {
-                            calls.add(callers.submit(() -> GenServer.call(java, ServerRef.remote("echo", erl.name()), request)));
+                            calls.add(callers.submit(() -> GenServer.call(echo, request)));
                         }
                     }
-                    for (Future<OtpErlangObject> call : calls) {
+                    for (Future<Term> call : calls) {
                         assertEquals(request, call.get(), erl.name() + ", round " + round);
                     }
-                    assertEquals(Terms.tuple(Terms.atom("hello"), round), inbox.receive(WAIT),
+                    assertEquals(Term.tuple(Atom.of("hello"), round), inbox.receive(WAIT),
                             erl.name() + ", round " + round);
                 }
             }

@@ -1,11 +1,7 @@
 package io.beambridge.it;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangString;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,38 +23,33 @@ final class ErlangModules {
      * @throws AssertionError when the source does not scan, parse, compile or load
      */
     static String load(BeamNode node, String source) {
-        OtpErlangObject scanned = node.rpc("erl_scan", "string", new OtpErlangString(source));
-        if (!(scanned instanceof OtpErlangTuple st && st.arity() == 3 && isAtom(st.elementAt(0), "ok"))) {
+        Term scanned = node.rpc(Atom.of("erl_scan"), Atom.of("string"), Term.charlist(source));
+        if (!(scanned instanceof Term.Tuple st && st.isTagged(Atom.OK, 3))) {
             throw new AssertionError("scan error: " + scanned);
         }
-        List<OtpErlangObject> forms = new ArrayList<>();
-        List<OtpErlangObject> tokens = new ArrayList<>();
-        for (OtpErlangObject token : (OtpErlangList) st.elementAt(1)) {
+        List<Term> forms = new ArrayList<>();
+        List<Term> tokens = new ArrayList<>();
+        for (Term token : ((Term.List) st.get(1)).elements()) {
             tokens.add(token);
-            if (token instanceof OtpErlangTuple t && isAtom(t.elementAt(0), "dot")) {
-                OtpErlangObject parsed = node.rpc("erl_parse", "parse_form", Terms.list(tokens.toArray()));
-                if (!(parsed instanceof OtpErlangTuple pt && isAtom(pt.elementAt(0), "ok"))) {
+            if (token instanceof Term.Tuple t && Atom.of("dot").equals(t.get(0))) {
+                Term parsed = node.rpc(Atom.of("erl_parse"), Atom.of("parse_form"), Term.List.of(tokens));
+                if (!(parsed instanceof Term.Tuple pt && pt.isTagged(Atom.OK, 2))) {
                     throw new AssertionError("parse error: " + parsed);
                 }
-                forms.add(pt.elementAt(1));
+                forms.add(pt.get(1));
                 tokens.clear();
             }
         }
-        OtpErlangObject compiled = node.rpc("compile", "forms", Terms.list(forms.toArray()),
-                Terms.list(Terms.atom("binary"), Terms.atom("return_errors")));
-        if (!(compiled instanceof OtpErlangTuple ct && ct.arity() == 3 && isAtom(ct.elementAt(0), "ok"))) {
+        Term compiled = node.rpc(Atom.of("compile"), Atom.of("forms"), Term.List.of(forms),
+                Term.list(Atom.of("binary"), Atom.of("return_errors")));
+        if (!(compiled instanceof Term.Tuple ct && ct.isTagged(Atom.OK, 3) && ct.get(1) instanceof Atom module)) {
             throw new AssertionError("compile error: " + compiled);
         }
-        OtpErlangAtom module = (OtpErlangAtom) ct.elementAt(1);
-        OtpErlangObject loaded = node.rpc("code", "load_binary", module,
-                new OtpErlangString(module.atomValue() + ".erl"), ct.elementAt(2));
-        if (!Terms.tuple(Terms.atom("module"), module).equals(loaded)) {
+        Term loaded = node.rpc(Atom.of("code"), Atom.of("load_binary"), module,
+                Term.charlist(module.name() + ".erl"), ct.get(2));
+        if (!Term.tuple(Atom.of("module"), module).equals(loaded)) {
             throw new AssertionError("load error: " + loaded);
         }
-        return module.atomValue();
-    }
-
-    private static boolean isAtom(OtpErlangObject term, String name) {
-        return term instanceof OtpErlangAtom a && a.atomValue().equals(name);
+        return module.name();
     }
 }

@@ -6,29 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ericsson.otp.erlang.OtpErlangBinary;
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.examples.HelloServer;
 import io.beambridge.examples.SeedModules;
 import io.beambridge.gen.ChildSpec;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.ServerRef;
 import io.beambridge.gen.StartOptions;
+import io.beambridge.gen.StartResult;
 import io.beambridge.gen.Supervisor;
 import io.beambridge.gen.SupervisorFlags;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
-import io.beambridge.process.Proc;
-import io.beambridge.process.ExitException;
+import io.beambridge.node.Proc;
 import io.beambridge.rpc.BadRpcException;
 import io.beambridge.rpc.Rpc;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,14 +47,14 @@ class GenServerInteropTest {
         erl = cluster.erl("erl").start();
     }
 
-    static OtpErlangPid startHello(long id) {
-        return GenServer.start(java, new HelloServer(Terms.integer(id), null), StartOptions.defaults()).pid();
+    static Pid startHello(long id) {
+        return ((StartResult.Ok) HelloServer.start(java, Term.integer(id))).pid();
     }
 
     @Test
     void genServerStopReturnsOkAndMonitorsSeeNormal() {
-        OtpErlangPid pid = startHello(1);
-        assertEquals(Terms.tuple(Atoms.OK, Atoms.NORMAL), Elixir.eval(ex, """
+        Pid pid = startHello(1);
+        assertEquals(Term.tuple(Atom.OK, Atom.NORMAL), Elixir.eval(ex, """
                 ref = Process.monitor(pid)
                 stopped = GenServer.stop(pid)
                 receive do {:DOWN, ^ref, :process, ^pid, r} -> {stopped, r} after 5000 -> :no_down end
@@ -67,8 +63,8 @@ class GenServerInteropTest {
 
     @Test
     void elixirToolingWorksOnJavaServers() {
-        OtpErlangPid pid = startHello(2);
-        OtpErlangObject r = Elixir.eval(ex, """
+        Pid pid = startHello(2);
+        Term r = Elixir.eval(ex, """
                 state = :sys.get_state(pid)
                 {:status, ^pid, {:module, :gen_server}, _} = :sys.get_status(pid)
                 :ok = :sys.suspend(pid)
@@ -78,23 +74,23 @@ class GenServerInteropTest {
                 replace = try do :sys.replace_state(pid, fn s -> s end) rescue e -> Exception.message(e) end
                 {state, suspended, resumed, replace}
                 """, "pid", pid);
-        OtpErlangTuple t = (OtpErlangTuple) r;
-        assertEquals(Terms.map(Terms.atom("id"), 2), t.elementAt(0));
-        assertEquals(Terms.atom("timed_out"), t.elementAt(1), "a suspended server answers no call");
-        assertEquals(Terms.binary("hello"), t.elementAt(2));
-        String replace = new String(((OtpErlangBinary) t.elementAt(3)).binaryValue(), StandardCharsets.UTF_8);
+        Term.Tuple t = (Term.Tuple) r;
+        assertEquals(Term.map(Atom.of("id"), 2), t.get(0));
+        assertEquals(Atom.of("timed_out"), t.get(1), "a suspended server answers no call");
+        assertEquals(Term.string("hello"), t.get(2));
+        String replace = t.get(3).as(String.class);
         assertTrue(replace.contains("java"), "replace_state with an Erlang fun fails clearly, not a hang: " + replace);
     }
 
     @Test
     void aSupervisedServerThatCrashesIsRestartedAndItsNameFollows() throws Exception {
-        String name = "supervised_hello";
-        OtpErlangPid sup = Supervisor.start(java, List.of(ChildSpec.worker("hello", () ->
-                        GenServer.startLink(new HelloServer(Terms.integer(3), null), StartOptions.name(name)))),
-                SupervisorFlags.oneForOne(), StartOptions.defaults()).pid();
-        OtpErlangPid first = java.whereis(name);
+        Atom name = Atom.of("supervised_hello");
+        Pid sup = ((StartResult.Ok) Supervisor.start(java, List.of(ChildSpec.worker("hello", () ->
+                        GenServer.startLink(java, new HelloServer(Term.integer(3)), StartOptions.name(name)))),
+                SupervisorFlags.oneForOne(), StartOptions.DEFAULT)).pid();
+        Pid first = java.whereis(name);
         assertNotNull(first);
-        OtpErlangObject r = Elixir.eval(ex, """
+        Term r = Elixir.eval(ex, """
                 first = GenServer.call({name, java}, :hello)
                 crash = try do GenServer.call({name, java}, :not_understood) catch :exit, {reason, _} -> reason end
                 again = Enum.find_value(1..500, fn _ ->
@@ -102,34 +98,42 @@ class GenServerInteropTest {
                 end)
                 children = Supervisor.which_children(sup)
                 {first, crash, again, children}
-                """, "name", Terms.atom(name), "java", Terms.atom(java.name()), "sup", sup);
-        OtpErlangTuple t = (OtpErlangTuple) r;
-        assertEquals(Terms.binary("hello"), t.elementAt(0));
-        OtpErlangTuple crash = (OtpErlangTuple) t.elementAt(1);
-        assertEquals(Terms.atom("Elixir.RuntimeError"), ((com.ericsson.otp.erlang.OtpErlangMap) crash.elementAt(0))
-                .get(Terms.atom("__struct__")), "an unknown call crashes with Elixir's RuntimeError: " + crash);
-        assertEquals(Terms.binary("hello"), t.elementAt(2), "the restarted server answers under the same name");
-        OtpErlangPid second = java.whereis(name);
+                """, "name", name, "java", Atom.of(java.name()), "sup", sup);
+        Term.Tuple t = (Term.Tuple) r;
+        assertEquals(Term.string("hello"), t.get(0));
+        // HelloServer declares @HandleCall clauses: a request none takes exits as a BEAM module whose heads do not match
+        Term.Tuple crash = (Term.Tuple) t.get(1);
+        assertEquals(Atom.of("function_clause"), crash.get(0), "an unknown call crashes with function_clause: " + crash);
+        Term.Tuple frame = (Term.Tuple) ((Term.List) crash.get(1)).get(0);
+        assertEquals(4, frame.arity(), "{module, :handle_call, args, location}: " + frame);
+        assertEquals(Atom.elixir("MyApp.HelloServer"), frame.get(0), "the module the server stands for: " + crash);
+        assertEquals(Atom.of("handle_call"), frame.get(1));
+        Term.List args = (Term.List) frame.get(2);
+        assertEquals(3, args.size(), "[request, from, state]: " + args);
+        assertEquals(Atom.of("not_understood"), args.get(0));
+        assertEquals(Term.map(Atom.of("id"), 3), args.get(2));
+        assertEquals(Term.string("hello"), t.get(2), "the restarted server answers under the same name");
+        Pid second = java.whereis(name);
         assertNotEquals(first, second);
-        OtpErlangTuple child = (OtpErlangTuple) ((OtpErlangList) t.elementAt(3)).elementAt(0);
-        assertEquals(Terms.tuple(Terms.binary("hello"), second, Terms.atom("worker")),
-                Terms.tuple(child.elementAt(0), child.elementAt(1), child.elementAt(2)),
+        Term.Tuple child = (Term.Tuple) ((Term.List) t.get(3)).get(0);
+        assertEquals(Term.tuple(Term.string("hello"), second, Atom.of("worker")),
+                Term.tuple(child.get(0), child.get(1), child.get(2)),
                 "Supervisor.which_children from Elixir shows the new pid");
     }
 
     @Test
     void rpcToJavaHasBeamsShapes() {
-        assertEquals(Terms.tuple(Terms.atom("badrpc"), Terms.tuple(Atoms.EXIT, Terms.tuple(Terms.atom("undef"),
-                        Terms.list(Terms.tuple(Terms.atom("Elixir.Unknown"), Terms.atom("f"), Terms.list(), Terms.list()))))),
-                Elixir.eval(ex, ":rpc.call(java, Unknown, :f, [])", "java", Terms.atom(java.name())));
-        assertEquals(Terms.tuple(Terms.atom("error"), Terms.tuple(Terms.atom("exception"), Terms.atom("undef"))),
+        assertEquals(Term.tuple(Atom.of("badrpc"), Term.tuple(Atom.EXIT, Term.tuple(Atom.of("undef"),
+                        Term.list(Term.tuple(Atom.elixir("Unknown"), Atom.of("f"), Term.List.EMPTY, Term.List.EMPTY))))),
+                Elixir.eval(ex, ":rpc.call(java, Unknown, :f, [])", "java", Atom.of(java.name())));
+        assertEquals(Term.tuple(Atom.of("error"), Term.tuple(Atom.of("exception"), Atom.of("undef"))),
                 Elixir.eval(ex, """
                         try do :erpc.call(java, Unknown, :f, []) catch :error, {:exception, r, _} -> {:error, {:exception, r}} end
-                        """, "java", Terms.atom(java.name())));
-        assertEquals(Terms.binary("hello"), Elixir.eval(ex, """
+                        """, "java", Atom.of(java.name())));
+        assertEquals(Term.string("hello"), Elixir.eval(ex, """
                 {:ok, pid} = :erpc.call(java, MyApp.HelloServer, :start_link, [4])
                 GenServer.call(pid, :hello)
-                """, "java", Terms.atom(java.name())));
+                """, "java", Atom.of(java.name())));
     }
 
     @Test
@@ -143,36 +147,36 @@ class GenServerInteropTest {
                 end
                 GenServer.start(Echo, nil, name: Echo)
                 """);
-        OtpErlangPid echo = (OtpErlangPid) Elixir.eval(ex, "Process.whereis(Echo)");
-        for (ServerRef ref : List.of(ServerRef.of(echo), ServerRef.remote("Elixir.Echo", ex.name()))) {
-            assertEquals(Terms.tuple(Terms.atom("echo"), Terms.atom("hi")), GenServer.call(java, ref, Terms.atom("hi")));
+        Pid echo = (Pid) Elixir.eval(ex, "Process.whereis(Echo)");
+        for (ServerRef ref : List.of(ServerRef.of(java, echo), ServerRef.remote(java, Atom.elixir("Echo"), ex.name()))) {
+            assertEquals(Term.tuple(Atom.of("echo"), Atom.of("hi")), GenServer.call(ref, Atom.of("hi")));
         }
         ExitException noproc = assertThrows(ExitException.class,
-                () -> GenServer.call(java, ServerRef.remote("nope", ex.name()), Terms.atom("hi")));
-        assertEquals(Terms.tuple(Atoms.NOPROC, Terms.tuple(Terms.atom("Elixir.GenServer"), Terms.atom("call"),
-                Terms.list(Terms.tuple(Terms.atom("nope"), Terms.atom(ex.name())), Terms.atom("hi"), 5000))), noproc.reason());
+                () -> GenServer.call(ServerRef.remote(java, Atom.of("nope"), ex.name()), Atom.of("hi")));
+        assertEquals(Term.tuple(Atom.NOPROC, Term.tuple(Atom.elixir("GenServer"), Atom.of("call"),
+                Term.list(Term.tuple(Atom.of("nope"), Atom.of(ex.name())), Atom.of("hi"), 5000))), noproc.reason());
         try (Proc waiter = java.mailbox()) {
-            ExitException timeout = assertThrows(ExitException.class, () ->
-                    GenServer.call(java, ServerRef.of(echo), Terms.tuple(Terms.atom("slow"), waiter.self()), 100));
-            assertEquals(Atoms.TIMEOUT, ((OtpErlangTuple) timeout.reason()).elementAt(0));
-            assertEquals(Terms.atom("Elixir.GenServer"),
-                    ((OtpErlangTuple) ((OtpErlangTuple) timeout.reason()).elementAt(1)).elementAt(0));
+            ExitException timeout = assertThrows(ExitException.class, () -> GenServer.call(ServerRef.of(java, echo),
+                    Term.tuple(Atom.of("slow"), waiter.self()), Duration.ofMillis(100)));
+            assertEquals(Atom.TIMEOUT, ((Term.Tuple) timeout.reason()).get(0));
+            assertEquals(Atom.elixir("GenServer"), ((Term.Tuple) ((Term.Tuple) timeout.reason()).get(1)).get(0));
         }
 
-        OtpErlangPid appController = (OtpErlangPid) erl.eval("whereis(application_controller)");
-        for (ServerRef ref : List.of(ServerRef.of(appController), ServerRef.remote("application_controller", erl.name()))) {
-            OtpErlangObject apps = GenServer.call(java, ref, Terms.atom("which_applications"));
+        Pid appController = (Pid) erl.eval("whereis(application_controller)");
+        for (ServerRef ref : List.of(ServerRef.of(java, appController),
+                ServerRef.remote(java, Atom.of("application_controller"), erl.name()))) {
+            Term apps = GenServer.call(ref, Atom.of("which_applications"));
             assertTrue(apps.toString().contains("kernel"), "an Erlang gen_server answers: " + apps);
         }
     }
 
     @Test
     void javaCallsFunctionsOnBeamNodesWithATimeout() throws Exception {
-        try (Proc self = java.mailbox()) {
-            assertEquals(Terms.atom(erl.name()), Rpc.call(self, erl.name(), "erlang", "node", List.of(), 5000));
-            BadRpcException slow = assertThrows(BadRpcException.class,
-                    () -> Rpc.call(self, erl.name(), "timer", "sleep", List.of(Terms.integer(5000)), 100));
-            assertEquals(Atoms.TIMEOUT, slow.reason());
-        }
+        assertEquals(Atom.of(erl.name()), Rpc.call(java, erl.name(), Atom.of("erlang"), Atom.of("node"), List.of(),
+                Duration.ofSeconds(5)));
+        assertEquals(Atom.of(erl.name()), Rpc.call(java, erl.name(), Atom.of("erlang"), Atom.of("node")));
+        BadRpcException slow = assertThrows(BadRpcException.class, () -> Rpc.call(java, erl.name(), Atom.of("timer"),
+                Atom.of("sleep"), List.of(5000), Duration.ofMillis(100)));
+        assertEquals(Atom.TIMEOUT, slow.reason());
     }
 }

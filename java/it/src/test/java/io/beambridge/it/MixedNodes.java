@@ -1,20 +1,19 @@
 package io.beambridge.it;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.gen.From;
+import static io.beambridge.gen.Result.reply;
+
 import io.beambridge.gen.GenServer;
+import io.beambridge.gen.HandleCall;
 import io.beambridge.gen.Init;
 import io.beambridge.gen.Result;
 import io.beambridge.gen.ServerRef;
 import io.beambridge.global.Global;
 import io.beambridge.node.Node;
-import io.beambridge.process.Proc;
+import io.beambridge.node.Proc;
 import io.beambridge.registry.RegistryNames;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Match;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Tagged;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamNode;
 
 /**
@@ -174,41 +173,52 @@ final class MixedNodes {
     }
 
     /** The Java server: the same protocol, replies labelled {@code label}. */
-    record JavaServer(Node node, String label) implements GenServer<OtpErlangObject> {
-        @Override
-        public Init<OtpErlangObject> init() {
-            return Init.ok(Atoms.NIL);
-        }
+    record JavaServer(Node node, String label) implements GenServer<Atom> {
+        /** {@code :whoami}. */
+        @Tagged
+        record Whoami() {}
+
+        /** {@code {:echo, x}}. */
+        @Tagged
+        record Echo(Term x) {}
+
+        /** {@code {:call, server, request}}: call another server and reply with its answer. */
+        @Tagged
+        record Call(Term server, Term request) {}
 
         @Override
-        public Result<OtpErlangObject> handleCall(OtpErlangObject request, From from, OtpErlangObject state)
-                throws Exception {
-            OtpErlangAtom me = Terms.atom(label);
-            if (Match.isAtom(request, "whoami")) {
-                return Result.reply(Terms.tuple(me, Terms.atom(node.name()), Proc.current().self()), state);
-            }
-            if (Match.isTagged(request, "echo", 2)) {
-                return Result.reply(Terms.tuple(me, ((OtpErlangTuple) request).elementAt(1)), state);
-            }
-            if (Match.isTagged(request, "call", 3)) {
-                OtpErlangTuple t = (OtpErlangTuple) request;
-                return Result.reply(GenServer.call(serverRef(node, t.elementAt(1)), t.elementAt(2)), state);
-            }
-            return GenServer.super.handleCall(request, from, state);
+        public Init<Atom> init() {
+            return Init.ok(Atom.NIL);
+        }
+
+        @HandleCall
+        Result<Atom> whoami(Whoami w, Atom state) {
+            return reply(Term.tuple(Atom.of(label), Atom.of(node.name()), Proc.current().self()), state);
+        }
+
+        @HandleCall
+        Result<Atom> echo(Echo e, Atom state) {
+            return reply(Term.tuple(Atom.of(label), e.x()), state);
+        }
+
+        @HandleCall
+        Result<Atom> relay(Call c, Atom state) {
+            return reply(GenServer.call(serverRef(node, c.server()), c.request()), state);
         }
     }
 
     /**
-     * The {@link ServerRef} of a server term as Erlang writes it: a pid, a name,
-     * {@code {Name, Node}}, {@code {via, beambridge_registry, Name}} or {@code {global, Name}}.
+     * The {@link ServerRef} of a server term as Erlang writes it, used from {@code node}: a
+     * pid, a name, {@code {Name, Node}}, {@code {via, beambridge_registry, Name}} or
+     * {@code {global, Name}}.
      */
-    static ServerRef serverRef(Node node, OtpErlangObject term) {
-        if (Match.isTagged(term, "via", 3) && Match.isAtom(((OtpErlangTuple) term).elementAt(1), "beambridge_registry")) {
-            return ServerRef.via(RegistryNames.of(node), ((OtpErlangTuple) term).elementAt(2));
+    static ServerRef serverRef(Node node, Term term) {
+        if (term instanceof Term.Tuple t && t.isTagged("via", 3) && Atom.of("beambridge_registry").equals(t.get(1))) {
+            return ServerRef.via(RegistryNames.of(node), t.get(2));
         }
-        if (Match.isTagged(term, "global", 2)) {
-            return Global.of(node).name(((OtpErlangTuple) term).elementAt(1));
+        if (term instanceof Term.Tuple t && t.isTagged("global", 2)) {
+            return Global.of(node).name(t.get(1));
         }
-        return ServerRef.fromTerm(term);
+        return ServerRef.of(node, term);
     }
 }

@@ -1,28 +1,25 @@
 package io.beambridge.it;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangString;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import com.ericsson.otp.erlang.OtpOutputStream;
 import io.beambridge.gen.From;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.Init;
 import io.beambridge.gen.Result;
 import io.beambridge.gen.ServerRef;
 import io.beambridge.gen.StartOptions;
+import io.beambridge.gen.StartResult;
 import io.beambridge.global.Global;
+import io.beambridge.node.Down;
+import io.beambridge.node.Exit;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
 import io.beambridge.node.NodeOptions;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
+import io.beambridge.node.Proc;
 import io.beambridge.registry.Registry;
+import io.beambridge.rpc.BadRpcException;
 import io.beambridge.rpc.Rpc;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.TermFormat;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,10 +42,10 @@ import java.util.stream.Collectors;
 public final class NetnsJavaNode {
     private NetnsJavaNode() {}
 
-    static final OtpErlangObject GLOBAL_NAME = Terms.tuple(Terms.atom("part_global"), 1);
-    static final OtpErlangObject JAVA_KEY = Terms.tuple(Terms.atom("java"), 1);
-    static final OtpErlangObject B_KEY = Terms.tuple(Terms.atom("b"), 1);
-    static final String REGISTRY = "Elixir.PartReg";
+    static final Term GLOBAL_NAME = Term.tuple(Atom.of("part_global"), 1);
+    static final Term JAVA_KEY = Term.tuple(Atom.of("java"), 1);
+    static final Term B_KEY = Term.tuple(Atom.of("b"), 1);
+    static final Atom REGISTRY = Atom.elixir("PartReg");
 
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
@@ -97,14 +94,14 @@ public final class NetnsJavaNode {
     }
 
     /** Answers every call with its request. */
-    static final class Echo implements GenServer<Object> {
+    static final class Echo implements GenServer<Atom> {
         @Override
-        public Init<Object> init() {
-            return Init.ok(Atoms.NIL);
+        public Init<Atom> init() {
+            return Init.ok(Atom.NIL);
         }
 
         @Override
-        public Result<Object> handleCall(OtpErlangObject request, From from, Object state) {
+        public Result<Atom> handleCall(Term request, From from, Atom state) {
             return Result.reply(request, state);
         }
     }
@@ -112,12 +109,12 @@ public final class NetnsJavaNode {
     static final class Scenario {
         final Node node;
         final String b;
-        OtpErlangPid echo;
+        Pid echo;
         Registry registry;
         Global global;
         Proc watcher;
-        OtpErlangPid bIdle;
-        OtpErlangPid bReg;
+        Pid bIdle;
+        Pid bReg;
 
         Scenario(Node node, String b) {
             this.node = node;
@@ -128,30 +125,30 @@ public final class NetnsJavaNode {
         Map<String, String> setup() {
             Map<String, String> f = new LinkedHashMap<>();
             f.put("ping", String.valueOf(node.ping(b)));
-            echo = GenServer.start(node, new Echo(), StartOptions.name("java_echo")).pid();
+            echo = ((StartResult.Ok) GenServer.start(node, new Echo(), StartOptions.name(Atom.of("java_echo")))).pid();
             registry = Registry.start(node, REGISTRY, Registry.Keys.UNIQUE);
-            registry.register(JAVA_KEY, echo, Atoms.NIL);
+            registry.register(JAVA_KEY, echo, Atom.NIL);
             global = Global.of(node).useNode(b);
             f.put("global_registered", String.valueOf(global.registerName(GLOBAL_NAME, echo)));
             evalB("Echo = spawn(fun L() -> receive {'$gen_call', From, R} -> gen:reply(From, R), L() end end),"
                     + "register(b_echo, Echo),"
                     + "register(b_idle, spawn(fun() -> receive never -> ok end end)),"
-                    + "JavaEcho = " + lit(echo) + ","
+                    + "JavaEcho = Echo0,"
                     + "register(b_watch, spawn(fun() -> Ref = monitor(process, JavaEcho),"
                     + "  receive {'DOWN', Ref, process, _, Reason} -> T = erlang:system_time(millisecond),"
                     + "    (fun G() -> receive {get, From} -> From ! {down, T, Reason}, G() end end)() end end)),"
                     + "register(b_reg, spawn(fun R() -> beambridge_registry:register_name({{"
-                    + lit(Terms.atom(REGISTRY)) + ", " + lit(Terms.atom(node.name())) + "}, " + lit(B_KEY)
+                    + lit(REGISTRY) + ", " + lit(Atom.of(node.name())) + "}, " + lit(B_KEY)
                     + "}, self()), receive reregister -> R() end end)),"
-                    + "ok");
-            bIdle = (OtpErlangPid) evalB("whereis(b_idle)");
-            bReg = (OtpErlangPid) evalB("whereis(b_reg)");
+                    + "ok", "Echo0", echo);
+            bIdle = (Pid) evalB("whereis(b_idle)");
+            bReg = (Pid) evalB("whereis(b_reg)");
             f.put("b_sees_global", String.valueOf(echo.equals(evalB("global:whereis_name(" + lit(GLOBAL_NAME) + ")"))));
             f.put("registry_has_b", String.valueOf(awaitRegistered(bReg, Duration.ofSeconds(5))));
-            f.put("call_java_to_b", show(GenServer.call(node, ServerRef.remote("b_echo", b), Terms.atom("hi"))));
+            f.put("call_java_to_b", show(GenServer.call(ServerRef.remote(node, Atom.of("b_echo"), b), Atom.of("hi"))));
             f.put("call_b_to_java_global", show(evalB("gen_server:call({global, " + lit(GLOBAL_NAME) + "}, hello)")));
-            f.put("call_b_to_java_via", show(evalB("gen_server:call({via, beambridge_registry, {{" + lit(Terms.atom(REGISTRY))
-                    + ", " + lit(Terms.atom(node.name())) + "}, " + lit(JAVA_KEY) + "}}, via_hello)")));
+            f.put("call_b_to_java_via", show(evalB("gen_server:call({via, beambridge_registry, {{" + lit(REGISTRY)
+                    + ", " + lit(Atom.of(node.name())) + "}, " + lit(JAVA_KEY) + "}}, via_hello)")));
             watcher = node.mailbox();
             watcher.trapExit(true);
             watcher.link(bIdle);
@@ -165,14 +162,14 @@ public final class NetnsJavaNode {
             Map<String, String> f = new LinkedHashMap<>();
             long until = t0 + 20_000;
             for (int i = 0; i < 2; i++) {
-                OtpErlangObject m = watcher.receive(Duration.ofMillis(Math.max(1, until - System.currentTimeMillis())));
+                Term m = watcher.receive(Duration.ofMillis(Math.max(1, until - System.currentTimeMillis())));
                 long at = System.currentTimeMillis() - t0;
-                if (m instanceof OtpErlangTuple t && Atoms.EXIT.equals(t.elementAt(0))) {
+                if (m instanceof Term.Tuple t && t.isTagged(Atom.EXIT, 3)) {
                     f.put("exit_ms", String.valueOf(at));
-                    f.put("exit_reason", show(t.elementAt(2)));
-                } else if (m instanceof OtpErlangTuple t && Atoms.DOWN.equals(t.elementAt(0))) {
+                    f.put("exit_reason", show(m.as(Exit.class).reason()));
+                } else if (m instanceof Term.Tuple t && t.isTagged(Atom.DOWN, 5)) {
                     f.put("down_ms", String.valueOf(at));
-                    f.put("down_reason", show(t.elementAt(4)));
+                    f.put("down_reason", show(m.as(Down.class).reason()));
                 }
             }
             while (node.nodes().contains(b) && System.currentTimeMillis() < until) {
@@ -190,12 +187,13 @@ public final class NetnsJavaNode {
         Map<String, String> heal(long t0) {
             Map<String, String> f = new LinkedHashMap<>();
             long t = System.currentTimeMillis();
-            f.put("call_java_to_b", show(GenServer.call(node, ServerRef.remote("b_echo", b), Terms.atom("again"), 10_000)));
+            f.put("call_java_to_b", show(GenServer.call(ServerRef.remote(node, Atom.of("b_echo"), b), Atom.of("again"),
+                    Duration.ofSeconds(10))));
             f.put("reconnect_ms", String.valueOf(System.currentTimeMillis() - t));
-            OtpErlangObject down = evalB("b_watch ! {get, self()}, receive {down, T, R} -> {T, R} after 5000 -> none end");
-            if (down instanceof OtpErlangTuple d) {
-                f.put("b_down_ms", String.valueOf(Long.parseLong(d.elementAt(0).toString()) - t0));
-                f.put("b_down_reason", show(d.elementAt(1)));
+            Term down = evalB("b_watch ! {get, self()}, receive {down, T, R} -> {T, R} after 5000 -> none end");
+            if (down instanceof Term.Tuple d) {
+                f.put("b_down_ms", String.valueOf(d.get(0).as(long.class) - t0));
+                f.put("b_down_reason", show(d.get(1)));
             } else {
                 f.put("b_down_ms", "none");
             }
@@ -205,13 +203,13 @@ public final class NetnsJavaNode {
             f.put("registry_b_after_partition", String.valueOf(registry.whereis(B_KEY)));
             evalB("b_reg ! reregister, ok");
             f.put("registry_has_b_again", String.valueOf(awaitRegistered(bReg, Duration.ofSeconds(5))));
-            f.put("call_b_to_java_via", show(evalB("gen_server:call({via, beambridge_registry, {{" + lit(Terms.atom(REGISTRY))
-                    + ", " + lit(Terms.atom(node.name())) + "}, " + lit(JAVA_KEY) + "}}, via_again)")));
-            f.put("call_b_to_java_pid", show(evalB("gen_server:call(" + lit(echo) + ", pid_again)")));
+            f.put("call_b_to_java_via", show(evalB("gen_server:call({via, beambridge_registry, {{" + lit(REGISTRY)
+                    + ", " + lit(Atom.of(node.name())) + "}, " + lit(JAVA_KEY) + "}}, via_again)")));
+            f.put("call_b_to_java_pid", show(evalB("gen_server:call(Echo, pid_again)", "Echo", echo)));
             return f;
         }
 
-        boolean awaitRegistered(OtpErlangPid pid, Duration timeout) {
+        boolean awaitRegistered(Pid pid, Duration timeout) {
             long until = System.nanoTime() + timeout.toNanos();
             while (!pid.equals(registry.whereis(B_KEY)) && System.nanoTime() < until) {
                 Thread.onSpinWait();
@@ -219,36 +217,44 @@ public final class NetnsJavaNode {
             return pid.equals(registry.whereis(B_KEY));
         }
 
-        /** Evaluates Erlang expressions on the BEAM node (erl_scan, erl_parse, erl_eval through rex). */
-        OtpErlangObject evalB(String code) {
-            try (Proc self = node.mailbox()) {
-                OtpErlangTuple scanned = (OtpErlangTuple) Rpc.call(self, b, "erl_scan", "string",
-                        List.of(new OtpErlangString(code + " .")), 10_000);
-                OtpErlangTuple parsed = (OtpErlangTuple) Rpc.call(self, b, "erl_parse", "parse_exprs",
-                        List.of(scanned.elementAt(1)), 10_000);
-                if (!Atoms.OK.equals(parsed.elementAt(0))) {
+        /**
+         * Evaluates Erlang expressions on the BEAM node (erl_scan, erl_parse, erl_eval through
+         * rex), with {@code bindings} (alternating variable names and values) bound.
+         */
+        Term evalB(String code, Object... bindings) {
+            try {
+                Term scanned = rpc("erl_scan", "string", Term.charlist(code + " ."));
+                Term parsed = rpc("erl_parse", "parse_exprs", ((Term.Tuple) scanned).get(1));
+                if (!(parsed instanceof Term.Tuple p && p.isTagged(Atom.OK, 2))) {
                     throw new IllegalArgumentException("does not parse: " + parsed + ": " + code);
                 }
-                OtpErlangTuple value = (OtpErlangTuple) Rpc.call(self, b, "erl_eval", "exprs",
-                        List.of(parsed.elementAt(1), new OtpErlangList()), 15_000);
-                return value.elementAt(1);
-            } catch (io.beambridge.rpc.BadRpcException e) {
+                Term binding = rpc("erl_eval", "new_bindings");
+                for (int i = 0; i < bindings.length; i += 2) {
+                    binding = rpc("erl_eval", "add_binding", Atom.of((String) bindings[i]), bindings[i + 1], binding);
+                }
+                return ((Term.Tuple) rpc("erl_eval", "exprs", p.get(1), binding)).get(1);
+            } catch (BadRpcException e) {
                 throw new ExitException(e.reason());
             }
         }
-    }
 
-    /** A term as an Erlang expression: {@code binary_to_term(<<131,...>>)}. */
-    static String lit(OtpErlangObject t) {
-        byte[] b = new OtpOutputStream(t).toByteArray();
-        StringBuilder sb = new StringBuilder("binary_to_term(<<131");
-        for (byte x : b) {
-            sb.append(',').append(x & 0xff);
+        Term rpc(String module, String function, Object... args) throws BadRpcException {
+            return Rpc.call(node, b, Atom.of(module), Atom.of(function), List.of(args), Duration.ofSeconds(15));
         }
-        return sb.append(">>)").toString();
     }
 
-    static String show(OtpErlangObject t) {
-        return t instanceof OtpErlangAtom a ? a.atomValue() : TermFormat.format(t);
+    /** A term of atoms, integers and tuples as an Erlang literal. */
+    static String lit(Term t) {
+        return switch (t) {
+            case Atom a -> "'" + a.name().replace("\\", "\\\\").replace("'", "\\'") + "'";
+            case Term.Int i -> Long.toString(i.value());
+            case Term.Tuple tu -> tu.elements().stream().map(NetnsJavaNode::lit).collect(Collectors.joining(", ", "{", "}"));
+            default -> throw new IllegalArgumentException("no Erlang literal for " + t);
+        };
+    }
+
+    /** An atom's name, or the term as Elixir prints it. */
+    static String show(Term t) {
+        return t instanceof Atom a ? a.name() : t.toString();
     }
 }

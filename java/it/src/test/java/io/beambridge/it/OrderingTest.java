@@ -4,19 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ericsson.otp.erlang.OtpErlangBinary;
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangRangeException;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.ServerRef;
 import io.beambridge.node.ConnectionStats;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Terms;
+import io.beambridge.node.Proc;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +49,7 @@ class OrderingTest {
         try (var in = OrderingTest.class.getResourceAsStream("/erlang/bb_ordering.erl")) {
             ErlangModules.load(erl, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
-        erl.rpc("bb_ordering", "echo");
+        erl.rpc(Atom.of("bb_ordering"), Atom.of("echo"));
     }
 
     @Test
@@ -65,18 +61,19 @@ class OrderingTest {
             CompletableFuture<long[]> inJava = new CompletableFuture<>();
             Proc javaReceiver = java.spawn(self -> inJava.complete(receiveAll(self, deadline)));
             // Java -> BEAM: a BEAM process checks the order of each Java sender
-            OtpErlangPid beamReceiver = (OtpErlangPid) erl.rpc("bb_ordering", "receiver", report.self(), TOTAL,
+            Pid beamReceiver = (Pid) erl.rpc(Atom.of("bb_ordering"), Atom.of("receiver"), report.self(), TOTAL,
                     LIMIT.toMillis());
 
             // load on the same connection: calls while the streams run
             AtomicBoolean streaming = new AtomicBoolean(true);
             AtomicLong calls = new AtomicLong();
             CompletableFuture<Throwable> callers = new CompletableFuture<>();
+            ServerRef echo = ServerRef.remote(java, Atom.of("bb_echo"), erl.name());
             for (int c = 0; c < 2; c++) {
                 java.spawn(self -> {
                     try {
                         for (long i = 0; streaming.get() && System.nanoTime() < deadline; i++) {
-                            assertEquals(new OtpErlangLong(i), GenServer.call(ServerRef.remote("bb_echo", erl.name()), i));
+                            assertEquals(Term.integer(i), GenServer.call(echo, i));
                             calls.incrementAndGet();
                         }
                     } catch (Throwable e) {
@@ -85,7 +82,7 @@ class OrderingTest {
                 });
             }
 
-            erl.rpc("bb_ordering", "senders", javaReceiver.self(), SENDERS, PER_SENDER, report.self());
+            erl.rpc(Atom.of("bb_ordering"), Atom.of("senders"), javaReceiver.self(), SENDERS, PER_SENDER, report.self());
             CompletableFuture<?>[] sent = new CompletableFuture<?>[SENDERS];
             for (int s = 0; s < SENDERS; s++) {
                 long id = s;
@@ -93,7 +90,7 @@ class OrderingTest {
                 sent[s] = done;
                 java.spawn(self -> {
                     for (long n = 0; n < PER_SENDER; n++) {
-                        self.send(beamReceiver, Terms.tuple(Terms.atom("seq"), id, n));
+                        self.send(beamReceiver, Term.tuple(Atom.of("seq"), id, n));
                     }
                     done.complete(null);
                 });
@@ -102,14 +99,14 @@ class OrderingTest {
             CompletableFuture.allOf(sent).get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             long sentMillis = (System.nanoTime() - t0) / 1_000_000;
             long[] javaSide = inJava.get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
-            OtpErlangTuple beamSide = (OtpErlangTuple) report.receive(m -> m instanceof OtpErlangTuple t
-                    && Terms.atom("received").equals(t.elementAt(0)), Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            Term.Tuple beamSide = (Term.Tuple) report.receive(m -> m instanceof Term.Tuple t
+                    && Atom.of("received").equals(t.get(0)), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
             streaming.set(false);
             long millis = (System.nanoTime() - t0) / 1_000_000;
 
             assertNotNull(beamSide, "the BEAM receiver reported within " + LIMIT);
-            assertEquals(Terms.tuple(Terms.atom("received"), TOTAL, 0), Terms.tuple(beamSide.elementAt(0),
-                    beamSide.elementAt(1), beamSide.elementAt(2)), "Java -> BEAM: all, in order (" + beamSide + ")");
+            assertEquals(Term.tuple(Atom.of("received"), TOTAL, 0), Term.tuple(beamSide.get(0),
+                    beamSide.get(1), beamSide.get(2)), "Java -> BEAM: all, in order (" + beamSide + ")");
             assertEquals(TOTAL, javaSide[0], "BEAM -> Java: all arrived");
             assertEquals(0, javaSide[1], "BEAM -> Java: in order");
             assertTrue(millis < LIMIT.toMillis(), "within " + LIMIT + ": " + millis + " ms");
@@ -121,19 +118,19 @@ class OrderingTest {
     }
 
     /** Takes {seq, Id, N} messages until TOTAL or the deadline: {count, out of order}. */
-    static long[] receiveAll(Proc self, long deadline) throws OtpErlangRangeException {
+    static long[] receiveAll(Proc self, long deadline) {
         long[] next = new long[SENDERS];
         long count = 0;
         long bad = 0;
         while (count < TOTAL) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            OtpErlangObject m = left > 0 ? self.receive(m2 -> true, left) : null;
+            long left = deadline - System.nanoTime();
+            Term m = left > 0 ? self.receive(Duration.ofNanos(left)) : null;
             if (m == null) {
                 break;
             }
-            OtpErlangTuple t = (OtpErlangTuple) m;
-            int id = ((OtpErlangLong) t.elementAt(1)).intValue();
-            long n = ((OtpErlangLong) t.elementAt(2)).longValue();
+            Term.Tuple t = (Term.Tuple) m;
+            int id = t.get(1).as(int.class);
+            long n = t.get(2).as(long.class);
             if (n != next[id]) {
                 bad++;
             }
@@ -153,12 +150,12 @@ class OrderingTest {
         // a busy limit above the burst (12 MB) so that the burst is still queued when close begins
         Node flusher = cluster.javaNode("flusher", o -> o.busyLimit(64L << 20));
         try (Proc report = java.mailbox()) {
-            OtpErlangPid counter = (OtpErlangPid) erl.rpc("bb_ordering", "burst_counter", report.self(), burst, 10_000);
-            OtpErlangBinary padding = new OtpErlangBinary(new byte[40]);
+            Pid counter = (Pid) erl.rpc(Atom.of("bb_ordering"), Atom.of("burst_counter"), report.self(), burst, 10_000);
+            Term.Binary padding = new Term.Binary(new byte[40]);
             long queuedAtClose;
             try (Proc sender = flusher.mailbox()) {
                 for (int n = 0; n < burst; n++) {
-                    sender.send(counter, Terms.tuple(Terms.atom("burst"), n, padding));
+                    sender.send(counter, Term.tuple(Atom.of("burst"), n, padding));
                 }
                 ConnectionStats stats = flusher.connectionStats(erl.name());
                 queuedAtClose = stats.queuedBytes();
@@ -167,8 +164,8 @@ class OrderingTest {
                 throw new AssertionError("the sender ended with the node: " + e.reason(), e);
             }
             assertTrue(queuedAtClose > 0, "a backlog was queued when close began");
-            OtpErlangObject got = report.receive(Duration.ofSeconds(30));
-            assertEquals(Terms.tuple(Terms.atom("burst"), burst, 0), got,
+            Term got = report.receive(Duration.ofSeconds(30));
+            assertEquals(Term.tuple(Atom.of("burst"), burst, 0), got,
                     "all " + burst + " arrived, in order (" + (queuedAtClose >> 10) + " KiB were queued at close)");
             System.out.printf("graceful stop: %d KiB queued at close, all %d arrived%n", queuedAtClose >> 10, burst);
         }

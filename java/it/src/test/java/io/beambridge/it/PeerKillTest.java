@@ -3,26 +3,24 @@ package io.beambridge.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangRef;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.ServerRef;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
-import io.beambridge.process.ExitException;
-import io.beambridge.process.Proc;
-import io.beambridge.process.Reactor;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Terms;
+import io.beambridge.node.Proc;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -71,20 +69,9 @@ class PeerKillTest {
      */
     static final int BURST = 50;
 
-    static String streamer(OtpErlangPid to) {
-        return "To = binary_to_term(" + bytesOf(to) + "),"
-                + "spawn(fun() -> S = fun S(N) -> [To ! {stream, I} || I <- lists:seq(N, N + " + (BURST - 1) + ")],"
-                + " receive after 10 -> ok end, S(N + " + BURST + ") end, S(0) end).";
-    }
-
-    static String bytesOf(OtpErlangObject t) {
-        byte[] b = new com.ericsson.otp.erlang.OtpOutputStream(t).toByteArray();
-        StringBuilder sb = new StringBuilder("<<131");
-        for (byte x : b) {
-            sb.append(',').append(x & 0xff);
-        }
-        return sb.append(">>").toString();
-    }
+    /** Erlang code that streams to the process bound to {@code To}. */
+    static final String STREAMER = "spawn(fun() -> S = fun S(N) -> [To ! {stream, I} || I <- lists:seq(N, N + "
+            + (BURST - 1) + ")], receive after 10 -> ok end, S(N + " + BURST + ") end, S(0) end)";
 
     @Test
     void killNineUnderLoadGivesNodedownAndNoconnectionLeaksNoThreadAndReconnects() throws Exception {
@@ -95,25 +82,26 @@ class PeerKillTest {
         BeamNode victim = cluster.erl("victim").start();
         String vname = victim.name();
         victim.eval(SERVICES);
-        OtpErlangPid idle = (OtpErlangPid) victim.eval("whereis(idle)");
-        OtpErlangPid sink = (OtpErlangPid) victim.eval("whereis(sink)");
-        OtpErlangPid echo = (OtpErlangPid) victim.eval("whereis(echo)");
+        Pid idle = (Pid) victim.eval("whereis(idle)");
+        Pid sink = (Pid) victim.eval("whereis(sink)");
+        Pid echo = (Pid) victim.eval("whereis(echo)");
 
         // load: callers, a stream each way
         AtomicLong calls = new AtomicLong();
         AtomicLong streamedIn = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
-        ConcurrentHashMap<Integer, OtpErlangObject> exits = new ConcurrentHashMap<>();
+        ConcurrentHashMap<Integer, Term> exits = new ConcurrentHashMap<>();
+        ServerRef remoteEcho = ServerRef.remote(java, Atom.of("echo"), vname);
         CountDownLatch callersDone = new CountDownLatch(CALLERS);
         for (int c = 0; c < CALLERS; c++) {
             int id = c;
             java.spawn(self -> {
                 try {
                     for (long i = 0; i < 10_000_000 && !stop.get(); i++) {
-                        assertEquals(new OtpErlangLong(i), GenServer.call(ServerRef.remote("echo", vname), i, 10_000));
+                        assertEquals(Term.integer(i), GenServer.call(remoteEcho, i, Duration.ofSeconds(10)));
                         calls.incrementAndGet();
                     }
-                    exits.put(id, Atoms.NORMAL);
+                    exits.put(id, Atom.NORMAL);
                 } catch (ExitException e) {
                     exits.put(id, e.reason());
                 } finally {
@@ -121,11 +109,16 @@ class PeerKillTest {
                 }
             });
         }
-        Proc inbox = java.spawn((Reactor) (self, m) -> streamedIn.incrementAndGet());
-        victim.eval(streamer(inbox.self()));
+        Proc inbox = java.spawn(self -> {
+            while (true) {
+                self.receive();
+                streamedIn.incrementAndGet();
+            }
+        });
+        Erlang.eval(victim, STREAMER, "To", inbox.self());
         Proc outStream = java.spawn(self -> {
             for (long i = 0; i < 100_000_000 && !stop.get(); i++) {
-                self.send(sink, Terms.tuple(Terms.atom("stream"), i));
+                self.send(sink, Term.tuple(Atom.of("stream"), i));
                 if (i % BURST == BURST - 1) {
                     Thread.sleep(10);
                 }
@@ -136,15 +129,15 @@ class PeerKillTest {
         Proc trapping = java.mailbox();
         trapping.trapExit(true);
         trapping.link(idle);
-        OtpErlangRef mref = trapping.monitor(idle);
-        OtpErlangRef nameRef = trapping.monitor("idle", vname);
+        Ref mref = trapping.monitor(idle);
+        Ref nameRef = trapping.monitor(Atom.of("idle"), vname);
         Proc linkedDies = java.spawn(self -> {
             self.link(idle);
             self.receive();
         });
         Proc linkedFromThere = java.spawn(self -> self.receive());
-        assertTrue(victim.eval("P = binary_to_term(" + bytesOf(linkedFromThere.self())
-                + "), spawn(fun() -> link(P), receive never -> ok end end).") instanceof OtpErlangPid);
+        assertTrue(Erlang.eval(victim, "spawn(fun() -> link(P), receive never -> ok end end)",
+                "P", linkedFromThere.self()) instanceof Pid);
         awaitTrue(() -> linkedFromThere.links().size() == 1, "a BEAM process linked to a Java one");
 
         awaitTrue(() -> calls.get() > 1000 && streamedIn.get() > 1000, () -> "load is flowing: " + calls.get()
@@ -157,27 +150,28 @@ class PeerKillTest {
         // every caller exits {nodedown, Node}, promptly: none waits out its 10 s timeout
         assertTrue(callersDone.await(8, TimeUnit.SECONDS), "callers ended: " + exits);
         long callersEnded = System.nanoTime();
-        OtpErlangObject nodedown = Terms.tuple(Atoms.NODEDOWN, Terms.atom(vname));
+        Term nodedown = Term.tuple(Atom.NODEDOWN, Atom.of(vname));
         assertEquals(CALLERS, exits.size());
         exits.forEach((id, reason) -> {
-            assertTrue(reason instanceof OtpErlangTuple t && t.arity() == 2 && nodedown.equals(t.elementAt(0)),
+            assertTrue(reason instanceof Term.Tuple t && t.arity() == 2 && nodedown.equals(t.get(0)),
                     "caller " + id + " exited " + reason);
         });
         // the link and monitors fire noconnection
-        List<OtpErlangObject> got = new ArrayList<>();
+        List<Term> got = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            OtpErlangObject m = trapping.receive(Duration.ofSeconds(5));
+            Term m = trapping.receive(Duration.ofSeconds(5));
             assertNotNull(m, "three signals arrive; got " + got);
             got.add(m);
         }
-        assertTrue(got.contains(Terms.tuple(Atoms.EXIT, idle, Atoms.NOCONNECTION)), "EXIT: " + got);
-        assertTrue(got.contains(Terms.tuple(Atoms.DOWN, mref, Atoms.PROCESS, idle, Atoms.NOCONNECTION)), "DOWN: " + got);
-        assertTrue(got.contains(Terms.tuple(Atoms.DOWN, nameRef, Atoms.PROCESS,
-                Terms.tuple(Terms.atom("idle"), Terms.atom(vname)), Atoms.NOCONNECTION)), "DOWN by name: " + got);
+        Atom process = Atom.of("process");
+        assertTrue(got.contains(Term.tuple(Atom.EXIT, idle, Atom.NOCONNECTION)), "EXIT: " + got);
+        assertTrue(got.contains(Term.tuple(Atom.DOWN, mref, process, idle, Atom.NOCONNECTION)), "DOWN: " + got);
+        assertTrue(got.contains(Term.tuple(Atom.DOWN, nameRef, process,
+                Term.tuple(Atom.of("idle"), Atom.of(vname)), Atom.NOCONNECTION)), "DOWN by name: " + got);
         awaitTrue(() -> !linkedDies.isAlive(), "a linked process that does not trap exits dies");
-        assertEquals(Atoms.NOCONNECTION, linkedDies.exitReason());
+        assertEquals(Atom.NOCONNECTION, linkedDies.exitReason());
         awaitTrue(() -> !linkedFromThere.isAlive(), "a Java process the BEAM side linked to dies too");
-        assertEquals(Atoms.NOCONNECTION, linkedFromThere.exitReason());
+        assertEquals(Atom.NOCONNECTION, linkedFromThere.exitReason());
         stop.set(true);
         outStream.close();
         inbox.close();
@@ -188,7 +182,8 @@ class PeerKillTest {
                 + threadsBefore + " -> " + ourThreads());
         awaitTrue(() -> otherThreads().equals(othersBefore), "no other thread either (JDK pools aside): "
                 + othersBefore + " -> " + otherThreads());
-        assertEquals(0, java.table().processesInterestedIn(vname), "nothing kept for " + vname);
+        assertNull(java.connectionStats(vname), "no connection kept for " + vname);
+        assertEquals(Set.of(), trapping.links(), "no link kept for " + vname);
         System.out.printf("kill -9: %d calls before, callers all out %d ms after the kill%n", callsAtKill,
                 (callersEnded - killedAt) / 1_000_000);
 
@@ -196,11 +191,11 @@ class PeerKillTest {
         BeamNode back = cluster.erl("victim").start();
         assertEquals(vname, back.name());
         back.eval(SERVICES);
-        assertEquals(Terms.atom("again"), GenServer.call(java, ServerRef.remote("echo", vname), Terms.atom("again")));
+        assertEquals(Atom.of("again"), GenServer.call(remoteEcho, Atom.of("again")));
         assertTrue(java.nodes().contains(vname));
         try (Proc p = java.mailbox()) {
-            OtpErlangRef r = p.monitor(echo); // a pid of the killed incarnation
-            assertEquals(Terms.tuple(Atoms.DOWN, r, Atoms.PROCESS, echo, Atoms.NOPROC), p.receive(Duration.ofSeconds(5)),
+            Ref r = p.monitor(echo); // a pid of the killed incarnation
+            assertEquals(Term.tuple(Atom.DOWN, r, Atom.of("process"), echo, Atom.NOPROC), p.receive(Duration.ofSeconds(5)),
                     "a pid of the old incarnation is gone for good");
         }
         trapping.close();
@@ -209,7 +204,7 @@ class PeerKillTest {
     static void warmUp() {
         BeamNode w = cluster.erl("warm").start();
         w.eval(SERVICES);
-        GenServer.call(java, ServerRef.remote("echo", w.name()), Atoms.OK);
+        GenServer.call(ServerRef.remote(java, Atom.of("echo"), w.name()), Atom.OK);
         w.kill();
         awaitTrue(() -> ourThreads().stream().noneMatch(n -> n.endsWith(w.name())),
                 "the connections to the warm-up node (this node's, the kit's) are gone");

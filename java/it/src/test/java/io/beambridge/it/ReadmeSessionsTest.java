@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import com.ericsson.otp.erlang.OtpErlangBinary;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.examples.SeedModules;
 import io.beambridge.node.Node;
-import io.beambridge.process.Proc;
-import io.beambridge.term.Terms;
+import io.beambridge.node.Proc;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,15 +61,14 @@ class ReadmeSessionsTest {
         Node java = cluster.javaNode("java");
         SeedModules.bind(java);
         BeamNode iex = cluster.elixir("iex").codePath(System.getProperty("beambridge.erlang.ebin")).start();
-        OtpErlangPid shell = (OtpErlangPid) Elixir.eval(iex, SHELL);
+        Pid shell = (Pid) Elixir.eval(iex, SHELL);
         try (Proc me = java.mailbox()) {
             for (Step step : steps) {
                 String input = step.input().replace("java@localhost", java.name());
-                me.send(shell, Terms.tuple(Terms.atom("eval"), me.self(), Terms.binary(input)));
-                OtpErlangObject answer = me.receive(Duration.ofSeconds(30));
+                me.send(shell, Term.tuple(Atom.of("eval"), me.self(), input));
+                Term answer = me.receive(Duration.ofSeconds(30));
                 assertNotNull(answer, "no answer to " + input);
-                String printed = new String(((OtpErlangBinary) ((OtpErlangTuple) answer).elementAt(1)).binaryValue(),
-                        StandardCharsets.UTF_8);
+                String printed = ((Term.Tuple) answer).get(1).as(String.class);
                 assertEquals(normalize(step.expected().replace("java@localhost", java.name())), normalize(printed),
                         "iex> " + input);
             }

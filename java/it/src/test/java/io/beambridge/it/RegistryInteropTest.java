@@ -4,14 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.node.Node;
-import io.beambridge.process.Proc;
+import io.beambridge.node.Proc;
 import io.beambridge.registry.Registry;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import java.time.Duration;
@@ -48,7 +46,7 @@ class RegistryInteropTest {
 
     @BeforeEach
     void startRegistry() {
-        registry = Registry.start(java, "Elixir.MyApp.Registry" + ++seq, Registry.Keys.UNIQUE);
+        registry = Registry.start(java, Atom.elixir("MyApp.Registry" + ++seq), Registry.Keys.UNIQUE);
     }
 
     @AfterEach
@@ -56,8 +54,8 @@ class RegistryInteropTest {
         registry.stop();
     }
 
-    OtpErlangTuple reg() {
-        return Terms.tuple(Terms.atom(registry.name()), Terms.atom(java.name()));
+    Term reg() {
+        return Term.tuple(registry.name(), Atom.of(java.name()));
     }
 
     static void within(Duration limit, BooleanSupplier condition, String what) {
@@ -70,19 +68,19 @@ class RegistryInteropTest {
 
     @Test
     void anElixirAgentWithAViaNameIsFoundFromJavaAndAnotherNodeAndGoesWhenKilled() {
-        OtpErlangTuple key = Terms.tuple(Terms.atom("counter"), 1);
-        OtpErlangPid agent = (OtpErlangPid) Elixir.eval(ex, """
+        Term key = Term.tuple(Atom.of("counter"), 1);
+        Pid agent = (Pid) Elixir.eval(ex, """
                 {:ok, pid} = Agent.start(fn -> 41 end, name: {:via, :beambridge_registry, {reg, key}})
                 pid
                 """, "reg", reg(), "key", key);
         assertEquals(agent, registry.whereis(key), "found from Java");
-        assertEquals(Terms.tuple(agent, Terms.integer(42)), Elixir.eval(other, """
+        assertEquals(Term.tuple(agent, 42), Elixir.eval(other, """
                 name = {:via, :beambridge_registry, {reg, key}}
                 {GenServer.whereis(name), Agent.get(name, &(&1 + 1))}
                 """, "reg", reg(), "key", key), "found and called from a second Elixir node");
         Elixir.eval(ex, "Process.exit(agent, :kill)", "agent", agent);
         within(Duration.ofSeconds(1), () -> registry.whereis(key) == null, "gone after the kill");
-        assertEquals(Atoms.UNDEFINED, Elixir.eval(other,
+        assertEquals(Atom.UNDEFINED, Elixir.eval(other,
                 ":beambridge_registry.whereis_name({reg, key})", "reg", reg(), "key", key));
     }
 
@@ -90,7 +88,7 @@ class RegistryInteropTest {
     void aKilledElixirServerIsReplacedAtOnceUnderTheSameViaKey() {
         // kill, then start_link again at once under the same key: the dead holder's key is free,
         // whether or not the Java registry has seen its DOWN yet
-        OtpErlangObject outcome = Elixir.eval(ex, """
+        Term outcome = Elixir.eval(ex, """
                 name = {:via, :beambridge_registry, {reg, {:restart, 1}}}
                 Process.flag(:trap_exit, true)
                 {:ok, first} = Agent.start_link(fn -> 0 end, name: name)
@@ -103,15 +101,15 @@ class RegistryInteropTest {
                 end)
                 |> then(fn {done, {:failed, why}} -> {done, why}; {done, last} -> {done, GenServer.whereis(name) == last} end)
                 """, "reg", reg());
-        assertEquals(Terms.tuple(Terms.integer(1000), Atoms.TRUE), outcome,
+        assertEquals(Term.tuple(1000, Atom.TRUE), outcome,
                 "{restarts that succeeded, the last one is the registered one}");
     }
 
     @Test
     void registrationsOfANodeGoWhenItDisconnects() {
         BeamNode doomed = cluster.elixir("doomed").codePath(System.getProperty("beambridge.erlang.ebin")).start();
-        OtpErlangTuple key = Terms.tuple(Terms.atom("counter"), 2);
-        OtpErlangPid agent = (OtpErlangPid) Elixir.eval(doomed, """
+        Term key = Term.tuple(Atom.of("counter"), 2);
+        Pid agent = (Pid) Elixir.eval(doomed, """
                 {:ok, pid} = Agent.start(fn -> 0 end, name: {:via, :beambridge_registry, {reg, key}})
                 pid
                 """, "reg", reg(), "key", key);
@@ -122,9 +120,10 @@ class RegistryInteropTest {
 
     @Test
     void sixteenJavaAndSixteenErlangProcessesRaceForOneKeyAndOneWins() throws Exception {
-        OtpErlangTuple key = Terms.tuple(Terms.atom("race"), 1);
+        Term key = Term.tuple(Atom.of("race"), 1);
+        Atom yes = Atom.of("yes");
         try (Proc results = java.mailbox()) {
-            OtpErlangObject racers = Elixir.eval(ex, """
+            Term racers = Elixir.eval(ex, """
                     for _ <- 1..16 do
                       spawn(fn ->
                         receive do :go -> :ok end
@@ -139,23 +138,23 @@ class RegistryInteropTest {
             for (int i = 0; i < 16; i++) {
                 javaRacers.add(java.spawn(self -> {
                     go.await();
-                    Registry.RegisterResult r = registry.register(key, self.self(), Atoms.NIL);
-                    self.send(results.self(), Terms.tuple(Terms.atom("java"), self.self(),
-                            r instanceof Registry.RegisterResult.Registered ? Atoms.YES : Atoms.NO));
+                    Registry.RegisterResult r = registry.register(key, self.self(), Atom.NIL);
+                    self.send(results.self(), Term.tuple(Atom.of("java"), self.self(),
+                            r instanceof Registry.RegisterResult.Registered ? yes : Atom.of("no")));
                     self.receive();
                 }));
             }
-            for (OtpErlangObject pid : Terms.asList(racers)) {
-                results.send((OtpErlangPid) pid, Terms.atom("go"));
+            for (Term pid : ((Term.List) racers).elements()) {
+                results.send((Pid) pid, Atom.of("go"));
             }
             go.countDown();
-            Set<OtpErlangPid> winners = new HashSet<>();
+            Set<Pid> winners = new HashSet<>();
             int answers = 0;
             for (; answers < 32; answers++) {
-                OtpErlangTuple a = (OtpErlangTuple) results.receive(Duration.ofSeconds(10));
+                Term.Tuple a = (Term.Tuple) results.receive(Duration.ofSeconds(10));
                 assertNotNull(a, "answer " + answers);
-                if (Atoms.YES.equals(a.elementAt(2))) {
-                    winners.add((OtpErlangPid) a.elementAt(1));
+                if (yes.equals(a.get(2))) {
+                    winners.add((Pid) a.get(1));
                 }
             }
             assertEquals(1, winners.size(), "exactly one of 32 wins: " + winners);
@@ -166,13 +165,13 @@ class RegistryInteropTest {
 
     @Test
     void dispatchOnADuplicateKeyReachesJavaAndErlangProcesses() {
-        Registry topics = Registry.start(java, "Elixir.MyApp.Topics" + seq, Registry.Keys.DUPLICATE);
+        Registry topics = Registry.start(java, Atom.elixir("MyApp.Topics" + seq), Registry.Keys.DUPLICATE);
         try (Proc collector = java.mailbox()) {
-            OtpErlangTuple reg = Terms.tuple(Terms.atom(topics.name()), Terms.atom(java.name()));
+            Term reg = Term.tuple(topics.name(), Atom.of(java.name()));
             List<Proc> javaMembers = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                Proc member = java.spawn(self -> self.send(collector.self(), Terms.tuple(Terms.atom("java"), self.receive())));
-                topics.register(Terms.atom("news"), member.self(), Atoms.NIL);
+                Proc member = java.spawn(self -> self.send(collector.self(), Term.tuple(Atom.of("java"), self.receive())));
+                topics.register(Atom.of("news"), member.self(), Atom.NIL);
                 javaMembers.add(member);
             }
             Elixir.eval(ex, """
@@ -190,10 +189,10 @@ class RegistryInteropTest {
             int fromJava = 0;
             int fromElixir = 0;
             for (int i = 0; i < 6; i++) {
-                OtpErlangTuple got = (OtpErlangTuple) collector.receive(Duration.ofSeconds(10));
+                Term.Tuple got = (Term.Tuple) collector.receive(Duration.ofSeconds(10));
                 assertNotNull(got, "delivery " + i);
-                assertEquals(Terms.atom("extra"), got.elementAt(1));
-                if (Terms.atom("java").equals(got.elementAt(0))) {
+                assertEquals(Atom.of("extra"), got.get(1));
+                if (Atom.of("java").equals(got.get(0))) {
                     fromJava++;
                 } else {
                     fromElixir++;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beambridge.node.Node;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import io.beambridge.testkit.TestCertificates;
@@ -30,8 +31,9 @@ class SecurityTest {
             Node java = cluster.javaNode("java");
             BeamNode erl = cluster.erl("erl").start();
             assertTrue(java.ping(erl.name()));
-            assertEquals(Terms.atom("pong"), erl.eval("net_adm:ping('" + java.name() + "')"));
-            assertTrue(erl.rpc("erlang", "nodes", Terms.atom("hidden")).toString().contains(java.name()));
+            assertEquals(Atom.of("pong"), erl.eval("net_adm:ping('" + java.name() + "')"));
+            assertTrue(((Term.List) erl.rpc(Atom.of("erlang"), Atom.of("nodes"), Atom.of("hidden"))).elements()
+                    .contains(Atom.of(java.name())));
         }
 
         @Test
@@ -72,8 +74,8 @@ class SecurityTest {
             BeamNode stranger = cluster.erl("stranger").start();
             Node guarded = cluster.javaNode("guarded", b -> b.allowedPeers(Set.of(friend.name())));
             assertTrue(guarded.ping(friend.name()));
-            assertEquals(Terms.atom("pong"), friend.eval("net_adm:ping('" + guarded.name() + "')"));
-            assertEquals(Terms.atom("pang"), stranger.eval("net_adm:ping('" + guarded.name() + "')"),
+            assertEquals(Atom.of("pong"), friend.eval("net_adm:ping('" + guarded.name() + "')"));
+            assertEquals(Atom.of("pang"), stranger.eval("net_adm:ping('" + guarded.name() + "')"),
                     "an unlisted node is refused ('not_allowed')");
             assertFalse(guarded.ping(stranger.name()), "and is not connected to");
             assertFalse(guarded.nodes().contains(stranger.name()));

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  *     @Test
  *     void adds() {
  *         BeamNode erl = cluster.erl("a").start();
- *         assertEquals(new OtpErlangLong(2), erl.eval("1 + 1"));
+ *         assertEquals(Term.integer(2), erl.eval("1 + 1"));
+ *         assertEquals(Atom.of(erl.name()), erl.rpc(Atom.of("erlang"), Atom.of("node")));
  *     }
  * }
  * }</pre>

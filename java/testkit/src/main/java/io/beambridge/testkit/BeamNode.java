@@ -1,10 +1,8 @@
 package io.beambridge.testkit;
 
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangString;
 import io.beambridge.node.Node;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -21,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>Calls ({@link #rpc}, {@link #eval}, {@link #evalElixir}; see {@link NodeCalls}) go through the node's
  * {@code rex} server from a hidden Java node of the kit, with the node's {@code user}
  * process as group leader, so what the code prints appears in {@link #output()}. They
- * block until the answer or the call timeout and throw {@link RpcException} with the
- * Erlang error term when the code raises, the node is down or does not answer.
+ * return {@link Term}s, block until the answer or the call timeout and throw
+ * {@link RpcException} with the error term when the code raises, the node is down or
+ * does not answer.
  *
  * <p>{@link #stop()} and {@link #kill()} end the OS process the kit started and every
  * descendant of it (such as {@code erl_child_setup} and {@code inet_gethost}), by pid,
@@ -109,19 +108,22 @@ public final class BeamNode {
     // ------------------------------------------------------------------ calls
 
     /**
-     * Calls {@code module:function(args)} on the node ({@code rpc:call}) with the call
-     * timeout; the arguments are converted by {@link Terms#term} (a Java String becomes
-     * a binary; pass an {@code OtpErlangString} for a charlist).
+     * Calls {@code module:function(args...)} on the node ({@code :rpc.call/5}) with the
+     * call timeout: {@code rpc(Atom.of("erlang"), Atom.of("node"))}; an Elixir module is
+     * {@code Atom.elixir("String")}. Each argument is converted with {@link Term#of}: a
+     * Java String becomes an Elixir string (a binary), a {@code List} a list; pass
+     * {@link Term#charlist} for an Erlang string.
      *
      * @return the function's result
-     * @throws RpcException when it raises ({@code {badrpc, Reason}}) or the node does not answer
+     * @throws RpcException when it raises ({@code {:badrpc, reason}}) or the node does not answer
+     * @throws IllegalArgumentException when an argument has no term form
      */
-    public OtpErlangObject rpc(String module, String function, Object... args) {
+    public Term rpc(Atom module, Atom function, Object... args) {
         return calls.rpc(module, function, args);
     }
 
-    /** As {@link #rpc(String, String, Object...)} with its own timeout. */
-    public OtpErlangObject rpc(Duration timeout, String module, String function, Object... args) {
+    /** As {@link #rpc(Atom, Atom, Object...)} with its own timeout. */
+    public Term rpc(Duration timeout, Atom module, Atom function, Object... args) {
         return calls.rpc(timeout, module, function, args);
     }
 
@@ -133,7 +135,7 @@ public final class BeamNode {
      * @return the value of the last expression
      * @throws RpcException when the code does not scan or parse, raises, or the node does not answer
      */
-    public OtpErlangObject eval(String erlangExpressions) {
+    public Term eval(String erlangExpressions) {
         return calls.eval(erlangExpressions);
     }
 
@@ -145,7 +147,7 @@ public final class BeamNode {
      * @throws RpcException when the code raises or does not compile (the message gives the
      *     Elixir exception's message), Elixir is not loaded there, or the node does not answer
      */
-    public OtpErlangObject evalElixir(String code) {
+    public Term evalElixir(String code) {
         return calls.evalElixir(code);
     }
 
@@ -229,7 +231,7 @@ public final class BeamNode {
         }
         process.rememberDescendants();
         try {
-            Rex.call(client, name, "init", "stop", new OtpErlangList(),
+            Rex.call(client, name, Atom.of("init"), Atom.of("stop"), List.of(),
                     callTimeout.compareTo(stopTimeout) < 0 ? callTimeout : stopTimeout);
         } catch (RpcException e) {
             log.debug("init:stop() on {}: {}", name, e.getMessage()); // it may be down already
@@ -281,9 +283,11 @@ public final class BeamNode {
             eval(LIFELINE);
         }
         process.rememberDescendants();
-        OtpErlangObject pid = rpc("os", "getpid");
-        if (pid instanceof OtpErlangString s) {
-            beamPid = Long.parseLong(s.stringValue());
+        // os:getpid() is a charlist (an Erlang string): a list of character codes
+        if (rpc(Atom.of("os"), Atom.of("getpid")) instanceof Term.List digits) {
+            StringBuilder text = new StringBuilder();
+            digits.elements().forEach(d -> text.appendCodePoint(d.as(int.class)));
+            beamPid = Long.parseLong(text.toString());
         }
         if (beamPid != process.pid()) {
             boolean below = process.handle().descendants().anyMatch(h -> h.pid() == beamPid);

@@ -1,9 +1,10 @@
 package io.beambridge.testkit;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
 import io.beambridge.node.Node;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -13,11 +14,20 @@ import java.util.Objects;
  * the cluster's EPMD with its cookie in another way (a container, a node started by a
  * script).
  *
- * <p>Calls go through the node's {@code rex} server with the node's {@code user}
- * process as group leader, so what the code prints appears in the node's own output.
- * Each call blocks until the answer or the timeout and throws {@link RpcException}
- * with the Erlang error term when the code raises, the node is down or does not
- * answer. Thread-safe.
+ * <pre>{@code
+ * NodeCalls calls = cluster.calls(name);
+ * Term node = calls.rpc(Atom.of("erlang"), Atom.of("node"));              // :erlang.node()
+ * long sum = calls.evalElixir("Enum.sum([1, 2, 3])").as(long.class);      // 6
+ * Term pong = calls.eval("net_adm:ping('" + javaNode.name() + "')");      // :pong
+ * }</pre>
+ *
+ * <p>Calls go through the node's {@code rex} server ({@link io.beambridge.rpc.Rpc#call})
+ * with the node's {@code user} process as group leader, so what the code prints appears
+ * in the node's own output. Results are {@link Term}s: take them apart with
+ * {@link Term#as} or compare them with terms ({@code Term.integer(6)},
+ * {@code Atom.of("pong")}). Each call blocks until the answer or the timeout and throws
+ * {@link RpcException} with the error term when the code raises, the node is down or
+ * does not answer. Thread-safe.
  */
 public final class NodeCalls {
     private final Node client;
@@ -51,20 +61,23 @@ public final class NodeCalls {
     }
 
     /**
-     * Calls {@code module:function(args)} on the node ({@code rpc:call}) with the default
-     * timeout; the arguments are converted by {@link Terms#term} (a Java String becomes
-     * a binary; pass an {@code OtpErlangString} for a charlist).
+     * Calls {@code module:function(args...)} on the node ({@code :rpc.call/5}) with the
+     * default timeout: {@code rpc(Atom.of("erlang"), Atom.of("node"))}; an Elixir module is
+     * {@code Atom.elixir("String")}. Each argument is converted with {@link Term#of}: a
+     * Java String becomes an Elixir string (a binary), a {@code List} a list; pass
+     * {@link Term#charlist} for an Erlang string.
      *
      * @return the function's result
-     * @throws RpcException when it raises ({@code {badrpc, Reason}}) or the node does not answer
+     * @throws RpcException when it raises ({@code {:badrpc, reason}}) or the node does not answer
+     * @throws IllegalArgumentException when an argument has no term form
      */
-    public OtpErlangObject rpc(String module, String function, Object... args) {
+    public Term rpc(Atom module, Atom function, Object... args) {
         return rpc(timeout, module, function, args);
     }
 
-    /** As {@link #rpc(String, String, Object...)} with its own timeout. */
-    public OtpErlangObject rpc(Duration timeout, String module, String function, Object... args) {
-        return Rex.call(client, node, module, function, Terms.list(args), timeout);
+    /** As {@link #rpc(Atom, Atom, Object...)} with its own timeout. */
+    public Term rpc(Duration timeout, Atom module, Atom function, Object... args) {
+        return Rex.call(client, node, module, function, Arrays.asList(args), timeout);
     }
 
     /**
@@ -75,7 +88,7 @@ public final class NodeCalls {
      * @return the value of the last expression
      * @throws RpcException when the code does not scan or parse, raises, or the node does not answer
      */
-    public OtpErlangObject eval(String erlangExpressions) {
+    public Term eval(String erlangExpressions) {
         return Rex.eval(client, node, erlangExpressions, timeout);
     }
 
@@ -87,7 +100,7 @@ public final class NodeCalls {
      * @throws RpcException when the code raises or does not compile (the message gives the
      *     Elixir exception's message), Elixir is not loaded there, or the node does not answer
      */
-    public OtpErlangObject evalElixir(String code) {
+    public Term evalElixir(String code) {
         return Rex.evalElixir(client, node, code, timeout);
     }
 

@@ -1,11 +1,8 @@
 package io.beambridge.testkit;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangList;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.node.Epmd;
 import io.beambridge.node.Node;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +23,8 @@ import org.slf4j.LoggerFactory;
  */
 final class NodeStartup {
     private static final Logger log = LoggerFactory.getLogger(NodeStartup.class);
-    private static final OtpErlangAtom ELIXIR = new OtpErlangAtom("elixir");
-    private static final OtpErlangAtom STARTED = new OtpErlangAtom("started");
+    private static final Atom ELIXIR = Atom.of("elixir");
+    private static final Atom STARTED = Atom.of("started");
 
     private NodeStartup() {}
 
@@ -68,7 +65,7 @@ final class NodeStartup {
                         + (Files.exists(crashDump) ? "; its crash dump is " + crashDump : ""), null);
             }
             try {
-                boolean registered = Epmd.lookup("127.0.0.1", epmdPort, alive) > 0;
+                boolean registered = EpmdClient.port("127.0.0.1", epmdPort, alive).isPresent();
                 if (stage == Stage.REGISTER && registered) {
                     stage = Stage.PING;
                 }
@@ -113,19 +110,14 @@ final class NodeStartup {
 
     /** True when {@code init:get_status()} is {@code {started, _}}: boot script, -s, -run and -eval done. */
     private static boolean booted(BeamNode node) {
-        return node.rpc(Duration.ofSeconds(5), "init", "get_status") instanceof OtpErlangTuple t
-                && t.arity() == 2 && STARTED.equals(t.elementAt(0));
+        return node.rpc(Duration.ofSeconds(5), Atom.of("init"), Atom.of("get_status")) instanceof Term.Tuple t
+                && t.isTagged(STARTED, 2);
     }
 
     private static boolean elixirRunning(BeamNode node) {
-        OtpErlangObject apps = node.rpc(Duration.ofSeconds(5), "application", "which_applications");
-        if (apps instanceof OtpErlangList l) {
-            for (OtpErlangObject a : l) {
-                if (a instanceof OtpErlangTuple t && t.arity() > 0 && ELIXIR.equals(t.elementAt(0))) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        // [{Application, Description, Version}]
+        Term apps = node.rpc(Duration.ofSeconds(5), Atom.of("application"), Atom.of("which_applications"));
+        return apps instanceof Term.List l
+                && l.elements().stream().anyMatch(a -> a instanceof Term.Tuple t && t.isTagged(ELIXIR, 3));
     }
 }

@@ -1,6 +1,5 @@
 package io.beambridge.testkit;
 
-import io.beambridge.node.Epmd;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -72,7 +71,7 @@ final class PrivateEpmd implements AutoCloseable {
                 throw new IOException("epmd on port " + port + " exited with " + p.exitCode().orElse(-1)
                         + ": " + p.output().text().strip());
             }
-            if (Epmd.isRunning(port)) {
+            if (EpmdClient.isRunning(port)) {
                 if (p.isAlive()) {
                     return;
                 }

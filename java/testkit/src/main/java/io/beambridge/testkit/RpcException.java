@@ -1,24 +1,24 @@
 package io.beambridge.testkit;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
+import io.beambridge.term.Term;
 
 /**
  * A call into a BEAM node failed: the code raised, the call was refused
- * ({@code {badrpc, Reason}}), the expression did not scan or parse, or the node went
- * down or did not answer in time. {@link #reason()} is the Erlang term that says why,
- * as the node gave it: for an exception raised by the code, {@code {'EXIT', {Reason,
- * Stacktrace}}} (an Elixir exception is the struct in {@code Reason}); for a scan or
- * parse error, the {@code {error, ErrorInfo, ...}} tuple; for a node that went away,
- * {@code {nodedown, Node}}; for no answer in time, {@code timeout}.
+ * ({@code {:badrpc, reason}}), the expression did not scan or parse, or the node went
+ * down or did not answer in time. {@link #reason()} is the term that says why, as the
+ * node gave it: for an exception raised by the code, {@code {:EXIT, {reason,
+ * stacktrace}}} (an Elixir exception is the struct in {@code reason}); for a scan or
+ * parse error, the {@code {:error, error_info, ...}} tuple; for a node that is down or
+ * went away during the call, {@code :nodedown}; for no answer in time, {@code :timeout}.
  *
  * <p>The message names the node and the call and, where the node could format it, the
  * error as Erlang or Elixir prints it.
  */
 public class RpcException extends RuntimeException {
     private final String node;
-    private final transient OtpErlangObject reason;
+    private final transient Term reason;
 
-    public RpcException(String node, OtpErlangObject reason, String message) {
+    public RpcException(String node, Term reason, String message) {
         super(message);
         this.node = node;
         this.reason = reason;
@@ -29,8 +29,8 @@ public class RpcException extends RuntimeException {
         return node;
     }
 
-    /** Why the call failed, an Erlang term. */
-    public OtpErlangObject reason() {
+    /** Why the call failed, a term (it prints as Elixir's {@code inspect} does). */
+    public Term reason() {
         return reason;
     }
 }

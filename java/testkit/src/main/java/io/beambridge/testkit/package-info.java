@@ -10,8 +10,9 @@
  *     BeamNode erl = cluster.erl("a").start();              // erl -sname a_<suffix>@localhost ...
  *     BeamNode ex = cluster.elixir("b").codePath(ebin).start();
  *     Node java = cluster.javaNode("j");                     // a beambridge Node on the same EPMD
- *     assertEquals(new OtpErlangLong(2), erl.eval("1 + 1"));
- *     assertEquals(new OtpErlangLong(6), ex.evalElixir("Enum.sum([1, 2, 3])"));
+ *     assertEquals(Term.integer(2), erl.eval("1 + 1"));                       // terms: io.beambridge.term
+ *     assertEquals(6L, ex.evalElixir("Enum.sum([1, 2, 3])").as(long.class));
+ *     assertEquals("OK", ex.rpc(Atom.elixir("String"), Atom.of("upcase"), "ok").as(String.class));
  *     assertTrue(java.ping(erl.name()));
  * }
  * }</pre>
@@ -27,7 +28,8 @@
  *       did not start ({@link io.beambridge.testkit.BeamCluster#calls}).</li>
  *   <li>{@link io.beambridge.testkit.NodeKind}: erl, elixir or iex.</li>
  *   <li>{@link io.beambridge.testkit.RpcException}, {@link io.beambridge.testkit.NodeStartException}:
- *       what fails, with the Erlang term or the node's output.</li>
+ *       what fails, with the error term or the node's output.</li>
+ *   <li>{@link io.beambridge.testkit.EpmdClient}: which names an EPMD has, and their ports.</li>
  *   <li>{@link io.beambridge.testkit.OsProcesses}: "still running" as the kit judges it.</li>
  *   <li>{@code io.beambridge.testkit.docker.BeamContainer}: an erl or elixir node in a
  *       Docker container that joins a cluster (needs the optional Testcontainers dependency).</li>

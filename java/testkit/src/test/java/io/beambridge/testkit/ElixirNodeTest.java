@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangBinary;
-import com.ericsson.otp.erlang.OtpErlangLong;
 import io.beambridge.node.Node;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
+import io.beambridge.term.TypeRef;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,11 +22,12 @@ class ElixirNodeTest {
     void elixirNodeEvaluatesElixir() {
         BeamNode ex = cluster.elixir("ex").start();
         assertEquals(NodeKind.ELIXIR, ex.kind());
-        assertEquals(new OtpErlangLong(6), ex.evalElixir("Enum.sum([1, 2, 3])"));
-        assertEquals(Terms.binary("HELLO"), ex.evalElixir("String.upcase(\"hello\")"));
+        assertEquals(Term.integer(6), ex.evalElixir("Enum.sum([1, 2, 3])"));
+        assertEquals(Term.string("HELLO"), ex.evalElixir("String.upcase(\"hello\")"));
+        assertEquals("HELLO", ex.evalElixir("String.upcase(\"hello\")").as(String.class));
         assertEquals(ex.pid(), ex.beamPid(), "elixir execs erl, which execs the BEAM");
         // Erlang expressions work there too
-        assertEquals(new OtpErlangLong(2), ex.eval("1 + 1"));
+        assertEquals(Term.integer(2), ex.eval("1 + 1"));
     }
 
     @Test
@@ -50,8 +51,8 @@ class ElixirNodeTest {
     void iexNodeEvaluatesElixirAndReadsStdin() {
         BeamNode iex = cluster.iex("ix").start();
         assertEquals(NodeKind.IEX, iex.kind());
-        assertEquals(new OtpErlangLong(42), iex.evalElixir("21 * 2"));
-        assertEquals(new OtpErlangAtom("true"), iex.evalElixir("Code.ensure_loaded?(IEx)"));
+        assertEquals(Term.integer(42), iex.evalElixir("21 * 2"));
+        assertEquals(Atom.TRUE, iex.evalElixir("Code.ensure_loaded?(IEx)"));
         // the shell itself reads from the stdin pipe and answers on stdout
         iex.writeStdin("IO.puts(\"typed \" <> Integer.to_string(40 + 2))\n");
         assertTrue(iex.awaitOutput("typed 42", Duration.ofSeconds(10)), iex::output);
@@ -73,10 +74,10 @@ class ElixirNodeTest {
         BeamNode ex = cluster.elixir("exjava").start();
         Node java = cluster.javaNode("j");
         assertTrue(java.ping(ex.name()));
-        assertEquals(new OtpErlangAtom("pong"), ex.evalElixir("Node.ping(:\"" + java.name() + "\")"));
+        assertEquals(Atom.of("pong"), ex.evalElixir("Node.ping(:\"" + java.name() + "\")"));
         assertEquals(List.of(ex.name()), java.nodes());
-        assertEquals(Terms.binary("ok"), ex.rpc("Elixir.String", "downcase", "OK"));
-        assertTrue(ex.evalElixir("Node.list(:hidden)").toString().contains(java.name()));
-        assertTrue(new OtpErlangBinary("x".getBytes()).equals(ex.evalElixir("\"x\"")));
+        assertEquals(Term.string("ok"), ex.rpc(Atom.elixir("String"), Atom.of("downcase"), "OK"));
+        assertTrue(ex.evalElixir("Node.list(:hidden)").as(new TypeRef<List<Atom>>() {}).contains(Atom.of(java.name())));
+        assertEquals(new Term.Binary("x".getBytes(StandardCharsets.UTF_8)), ex.evalElixir("\"x\""));
     }
 }

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangString;
-import io.beambridge.node.Epmd;
 import io.beambridge.node.Node;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,21 +25,25 @@ class ErlNodeTest {
     @Test
     void startsAnErlNodeAndEvaluates() {
         BeamNode erl = cluster.erl("a").start();
-        assertEquals(new OtpErlangLong(2), erl.eval("1 + 1"));
-        assertEquals(new OtpErlangLong(6), erl.eval("X = 2, Y = 3, X * Y."));
+        assertEquals(Term.integer(2), erl.eval("1 + 1"));
+        assertEquals(Term.integer(6), erl.eval("X = 2, Y = 3, X * Y."));
         assertEquals(NodeKind.ERL, erl.kind());
         assertTrue(erl.name().startsWith("a_" + cluster.suffix() + "@localhost"), erl.name());
         assertEquals(erl.pid(), erl.beamPid(), "the started process is the BEAM");
-        assertEquals(new OtpErlangAtom(erl.name()), erl.rpc("erlang", "node"));
-        assertEquals(new OtpErlangString(Integer.toString(cluster.epmdPort())),
-                erl.rpc("os", "getenv", new OtpErlangString("ERL_EPMD_PORT")));
+        assertEquals(Atom.of(erl.name()), erl.rpc(Atom.of("erlang"), Atom.of("node")));
+        assertEquals(Term.charlist(Integer.toString(cluster.epmdPort())),
+                erl.rpc(Atom.of("os"), Atom.of("getenv"), Term.charlist("ERL_EPMD_PORT")));
     }
 
     @Test
     void rpcConvertsArguments() {
         BeamNode erl = cluster.erl("rpc").start();
-        assertEquals(new OtpErlangLong(3), erl.rpc("erlang", "length", List.of(1, "two", 3)));
-        assertEquals(new OtpErlangLong(5), erl.rpc("erlang", "byte_size", "hello"));
+        assertEquals(Term.integer(3), erl.rpc(Atom.of("erlang"), Atom.of("length"), List.of(1, "two", 3)));
+        assertEquals(Term.integer(5), erl.rpc(Atom.of("erlang"), Atom.of("byte_size"), "hello"));
+        // a record is a map with atom keys, an enum an atom, null nil (Term.of's convention)
+        record Point(long x, long y) {}
+        assertEquals(Term.integer(7), erl.rpc(Atom.of("maps"), Atom.of("get"), Atom.of("y"), new Point(3, 7)));
+        assertEquals(Atom.TRUE, erl.rpc(Atom.of("erlang"), Atom.of("is_atom"), (Object) null));
     }
 
     @Test
@@ -55,7 +56,7 @@ class ErlNodeTest {
         RpcException syntax = assertThrows(RpcException.class, () -> erl.eval("1 + "));
         assertTrue(syntax.getMessage().contains("syntax error"), syntax.getMessage());
 
-        RpcException undef = assertThrows(RpcException.class, () -> erl.rpc("no_such_module", "f"));
+        RpcException undef = assertThrows(RpcException.class, () -> erl.rpc(Atom.of("no_such_module"), Atom.of("f")));
         assertTrue(undef.reason().toString().contains("undef"), undef.getMessage());
 
         // Elixir is not in an erl node's code path
@@ -77,8 +78,8 @@ class ErlNodeTest {
         BeamNode erl = cluster.erl("pinged").start();
         Node java = cluster.javaNode("java");
         assertTrue(java.ping(erl.name()));
-        assertEquals(new OtpErlangAtom("pong"), erl.eval("net_adm:ping('" + java.name() + "')"));
-        assertTrue(Epmd.isRunning(cluster.epmdPort()));
+        assertEquals(Atom.of("pong"), erl.eval("net_adm:ping('" + java.name() + "')"));
+        assertTrue(EpmdClient.isRunning(cluster.epmdPort()));
     }
 
     @Test
@@ -91,7 +92,7 @@ class ErlNodeTest {
         assertFalse(erl.isAlive());
         assertEquals(0, erl.exitCode().orElseThrow());
         assertAllGone(tree);
-        assertFalse(Epmd.names("127.0.0.1", cluster.epmdPort()).contains(alive(erl)));
+        assertFalse(EpmdClient.names("127.0.0.1", cluster.epmdPort()).contains(alive(erl)));
     }
 
     @Test
@@ -127,7 +128,7 @@ class ErlNodeTest {
         BeamNode erl = cluster.erl("nolifeline").lifeline(false).start();
         erl.closeStdin();
         // the node still answers after its stdin closed
-        assertEquals(new OtpErlangLong(3), erl.eval("1 + 2"));
+        assertEquals(Term.integer(3), erl.eval("1 + 2"));
         assertTrue(erl.isAlive());
     }
 
@@ -181,7 +182,7 @@ class ErlNodeTest {
     void aPrefixThatExecsKeepsTheBeamAsTheStartedProcess() {
         BeamNode erl = cluster.erl("prefixed").prefix("env", "TESTKIT_PREFIX=yes").start();
         assertEquals(erl.pid(), erl.beamPid());
-        assertEquals(new OtpErlangString("yes"), erl.rpc("os", "getenv", new OtpErlangString("TESTKIT_PREFIX")));
+        assertEquals(Term.charlist("yes"), erl.rpc(Atom.of("os"), Atom.of("getenv"), Term.charlist("TESTKIT_PREFIX")));
     }
 
     @Test
@@ -196,8 +197,8 @@ class ErlNodeTest {
         try (other) {
             BeamNode erl = other.erl("prop").start();
             assertEquals(List.of("env", "TESTKIT_FROM_PROPERTY=1", "erl"), erl.command().subList(0, 3));
-            assertEquals(new OtpErlangString("1"),
-                    erl.rpc("os", "getenv", new OtpErlangString("TESTKIT_FROM_PROPERTY")));
+            assertEquals(Term.charlist("1"),
+                    erl.rpc(Atom.of("os"), Atom.of("getenv"), Term.charlist("TESTKIT_FROM_PROPERTY")));
         }
     }
 
@@ -207,7 +208,7 @@ class ErlNodeTest {
         assumeTrue("root".equals(System.getProperty("user.name")), "chroot needs root");
         BeamNode erl = cluster.erl("chrooted").prefix("chroot", "/").start();
         assertEquals(erl.pid(), erl.beamPid());
-        assertEquals(new OtpErlangLong(4), erl.eval("2 * 2"));
+        assertEquals(Term.integer(4), erl.eval("2 * 2"));
     }
 
     @Test
@@ -226,10 +227,11 @@ class ErlNodeTest {
         BeamNode erl = cluster.erl("long").longNames().hidden(true).cookie("other_cookie")
                 .env("TESTKIT_VAR", "v1").start();
         assertTrue(erl.name().endsWith("@127.0.0.1"), erl.name());
-        assertEquals(new OtpErlangAtom("other_cookie"), erl.rpc("erlang", "get_cookie"));
-        assertEquals(new OtpErlangString("v1"), erl.rpc("os", "getenv", new OtpErlangString("TESTKIT_VAR")));
-        OtpErlangObject hidden = erl.eval("init:get_argument(hidden)");
-        assertEquals("{ok,[[]]}", hidden.toString());
+        assertEquals(Atom.of("other_cookie"), erl.rpc(Atom.of("erlang"), Atom.of("get_cookie")));
+        assertEquals(Term.charlist("v1"), erl.rpc(Atom.of("os"), Atom.of("getenv"), Term.charlist("TESTKIT_VAR")));
+        Term hidden = erl.eval("init:get_argument(hidden)");
+        assertEquals(Term.tuple(Atom.OK, Term.list(Term.List.EMPTY)), hidden);
+        assertEquals("{:ok, [[]]}", hidden.toString());
     }
 
     static List<ProcessHandle> treeOf(BeamNode node) {

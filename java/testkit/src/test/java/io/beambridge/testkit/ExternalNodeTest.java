@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ericsson.otp.erlang.OtpErlangLong;
-import io.beambridge.term.Terms;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +34,8 @@ class ExternalNodeTest {
                 assertTrue(System.nanoTime() < deadline && erl.isAlive(), "the node came up");
                 Thread.sleep(20);
             }
-            assertEquals(new OtpErlangLong(3), calls.eval("1 + 2"));
-            assertEquals(Terms.atom(name), calls.rpc("erlang", "node"));
+            assertEquals(Term.integer(3), calls.eval("1 + 2"));
+            assertEquals(Atom.of(name), calls.rpc(Atom.of("erlang"), Atom.of("node")));
             assertTrue(calls.callerNode().startsWith("testkit_"));
             assertThrows(RpcException.class, () -> calls.eval("erlang:error(boom)"));
             assertThrows(IllegalArgumentException.class, () -> cluster.nodeName("not a name"));

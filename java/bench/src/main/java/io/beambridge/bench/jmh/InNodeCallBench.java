@@ -1,11 +1,10 @@
 package io.beambridge.bench.jmh;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
 import io.beambridge.bench.EchoServer;
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.ServerRef;
-import io.beambridge.gen.StartOptions;
 import io.beambridge.node.Node;
+import io.beambridge.term.Atom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.lang.management.ManagementFactory;
@@ -33,7 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class InNodeCallBench {
     static final int BATCH = 48_000;
-    static final OtpErlangAtom HELLO = new OtpErlangAtom("hello");
+    static final Atom HELLO = Atom.of("hello");
 
     @Param({"1", "16"})
     public int callers;
@@ -44,7 +43,7 @@ public class InNodeCallBench {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         node = BenchNodes.start("jmh_calls");
-        server = ServerRef.of(GenServer.start(node, new EchoServer(), StartOptions.DEFAULT).pid());
+        server = GenServer.start(node, new EchoServer()).orElseThrow();
     }
 
     @TearDown(Level.Trial)

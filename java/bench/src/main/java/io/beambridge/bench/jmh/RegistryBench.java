@@ -1,13 +1,11 @@
 package io.beambridge.bench.jmh;
 
-import com.ericsson.otp.erlang.OtpErlangAtom;
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangTuple;
 import io.beambridge.node.Node;
-import io.beambridge.process.Proc;
+import io.beambridge.node.Proc;
 import io.beambridge.registry.Registry;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Term;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -32,8 +30,7 @@ import org.openjdk.jmh.annotations.Threads;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class RegistryBench {
-    static final OtpErlangAtom KEY = new OtpErlangAtom("key");
-    static final OtpErlangAtom NIL = new OtpErlangAtom("nil");
+    static final Atom KEY = Atom.of("key");
 
     private Node node;
     private Proc owner;
@@ -44,11 +41,11 @@ public class RegistryBench {
     public void setUp() throws Exception {
         keys = Integer.getInteger("bench.registryKeys", 1_000_000);
         node = BenchNodes.start("jmh_registry");
-        registry = Registry.start(node, "Elixir.BenchRegistry", Registry.Keys.UNIQUE);
+        registry = Registry.start(node, Atom.elixir("BenchRegistry"), Registry.Keys.UNIQUE);
         owner = node.mailbox();
-        OtpErlangPid pid = owner.self();
+        Pid pid = owner.self();
         for (int i = 1; i <= keys; i++) {
-            registry.register(key(i), pid, NIL);
+            registry.register(key(i), pid, Atom.NIL);
         }
     }
 
@@ -57,8 +54,8 @@ public class RegistryBench {
         node.close();
     }
 
-    static OtpErlangObject key(int i) {
-        return new OtpErlangTuple(new OtpErlangObject[] {KEY, new OtpErlangLong(i)});
+    static Term key(int i) {
+        return Term.Tuple.of(KEY, Term.Int.of(i));
     }
 
     private List<Registry.Entry> lookup() {

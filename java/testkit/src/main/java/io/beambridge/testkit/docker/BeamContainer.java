@@ -1,6 +1,7 @@
 package io.beambridge.testkit.docker;
 
-import com.ericsson.otp.erlang.OtpErlangObject;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.NodeCalls;
 import io.beambridge.testkit.NodeKind;
@@ -160,18 +161,18 @@ public final class BeamContainer implements AutoCloseable {
         return calls;
     }
 
-    /** {@code module:function(args)} on the node; see {@link NodeCalls#rpc(String, String, Object...)}. */
-    public OtpErlangObject rpc(String module, String function, Object... args) {
+    /** {@code module:function(args...)} on the node; see {@link NodeCalls#rpc(Atom, Atom, Object...)}. */
+    public Term rpc(Atom module, Atom function, Object... args) {
         return calls.rpc(module, function, args);
     }
 
     /** Erlang expressions evaluated on the node; see {@link NodeCalls#eval}. */
-    public OtpErlangObject eval(String erlangExpressions) {
+    public Term eval(String erlangExpressions) {
         return calls.eval(erlangExpressions);
     }
 
     /** Elixir code evaluated on the node; see {@link NodeCalls#evalElixir}. */
-    public OtpErlangObject evalElixir(String code) {
+    public Term evalElixir(String code) {
         return calls.evalElixir(code);
     }
 
@@ -188,7 +189,7 @@ public final class BeamContainer implements AutoCloseable {
         boolean exited = false;
         if (isRunning()) {
             try {
-                calls.rpc(stopTimeout, "init", "stop");
+                calls.rpc(stopTimeout, Atom.of("init"), Atom.of("stop"));
             } catch (RpcException e) {
                 log.debug("init:stop() on {}: {}", name, e.getMessage()); // it may be down already
             }

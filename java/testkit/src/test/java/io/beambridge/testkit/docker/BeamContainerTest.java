@@ -4,27 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.ericsson.otp.erlang.OtpErlangBinary;
-import com.ericsson.otp.erlang.OtpErlangLong;
-import com.ericsson.otp.erlang.OtpErlangObject;
-import com.ericsson.otp.erlang.OtpErlangPid;
-import com.ericsson.otp.erlang.OtpErlangRef;
-import com.ericsson.otp.erlang.OtpErlangString;
-import com.ericsson.otp.erlang.OtpErlangTuple;
-import io.beambridge.gen.Gen;
+import static io.beambridge.gen.Result.reply;
+
+import io.beambridge.gen.From;
 import io.beambridge.gen.GenServer;
+import io.beambridge.gen.Init;
+import io.beambridge.gen.Result;
 import io.beambridge.gen.ServerRef;
+import io.beambridge.gen.StartOptions;
 import io.beambridge.node.Node;
-import io.beambridge.process.Proc;
-import io.beambridge.process.Reactor;
-import io.beambridge.term.Atoms;
-import io.beambridge.term.Match;
-import io.beambridge.term.Terms;
+import io.beambridge.node.Proc;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
+import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import io.beambridge.testkit.RpcException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,34 +51,44 @@ class BeamContainerTest {
         BeamContainer ex = BeamContainer.elixir(cluster, "dockerex").image(docker.image()).start();
         Node java = cluster.javaNode("java");
         assertTrue(java.ping(ex.name()));
-        assertEquals("1", Match.charlist(ex.rpc("os", "getpid")),
+        assertEquals(Term.charlist("1"), ex.rpc(Atom.of("os"), Atom.of("getpid")),
                 "the BEAM is the container's first process: it runs in a container of its own");
-        assertTrue(Match.string(ex.evalElixir("System.version()")).startsWith("1."));
+        assertTrue(ex.evalElixir("System.version()").as(String.class).startsWith("1."));
 
         // Elixir in the container calls a Java server
-        Proc echo = java.spawn((Reactor) (self, m) -> {
-            OtpErlangTuple t = (OtpErlangTuple) m;
-            Gen.reply(self, t.elementAt(1), Terms.tuple(Terms.atom("java"), t.elementAt(2)));
-        });
-        echo.register("echo");
-        OtpErlangObject r = ex.evalElixir("GenServer.call({:echo, :\"" + java.name() + "\"}, :hi)");
-        assertEquals(Terms.tuple(Terms.atom("java"), Terms.atom("hi")), r);
+        GenServer.start(java, new Echo(), StartOptions.name(Atom.of("echo"))).orElseThrow();
+        Term r = ex.evalElixir("GenServer.call({:echo, :\"" + java.name() + "\"}, :hi)");
+        assertEquals(Term.tuple(Atom.of("java"), Atom.of("hi")), r);
 
         // Java calls an Elixir server in the container
         ex.evalElixir("{:ok, _} = Agent.start(fn -> 41 end, name: :counter)");
-        OtpErlangObject got = GenServer.call(java, ServerRef.remote("counter", ex.name()),
-                Terms.tuple(Terms.atom("get"), Terms.tuple(Terms.atom("erlang"), Terms.atom("+"), Terms.list(1))));
-        assertEquals(new OtpErlangLong(42), got);
+        Term got = GenServer.call(ServerRef.remote(java, Atom.of("counter"), ex.name()),
+                Term.tuple(Atom.of("get"), Term.tuple(Atom.of("erlang"), Atom.of("+"), Term.list(1))));
+        assertEquals(Term.integer(42), got);
 
         // and it goes away as a node does
-        OtpErlangPid agent = (OtpErlangPid) ex.evalElixir("Process.whereis(:counter)");
+        Pid agent = (Pid) ex.evalElixir("Process.whereis(:counter)");
         try (Proc watcher = java.mailbox()) {
-            OtpErlangRef ref = watcher.monitor(agent);
+            Ref ref = watcher.monitor(agent);
             ex.kill();
-            assertEquals(Terms.tuple(Atoms.DOWN, ref, Atoms.PROCESS, agent, Atoms.NOCONNECTION), watcher.receive(WAIT));
+            assertEquals(Term.tuple(Atom.DOWN, ref, Atom.of("process"), agent, Atom.NOCONNECTION),
+                    watcher.receive(WAIT));
         }
         assertFalse(ex.isRunning());
         assertTrue(removed(ex), "Docker removed the killed container");
+    }
+
+    /** Replies {@code {:java, request}} to every call. */
+    static final class Echo implements GenServer<Void> {
+        @Override
+        public Init<Void> init() {
+            return Init.ok(null);
+        }
+
+        @Override
+        public Result<Void> handleCall(Term request, From from, Void state) {
+            return reply(Term.tuple(Atom.of("java"), request), state);
+        }
     }
 
     /** True once no container of {@code node}, running or not, is left (auto-remove is asynchronous). */
@@ -102,15 +109,16 @@ class BeamContainerTest {
         Files.writeString(code.resolve("marker.txt"), "copied in");
         BeamContainer inside = BeamContainer.erl(cluster, "inside").image(docker.image()).codePath(code).start();
         String dir = BeamContainer.CODE_DIR + "/0";
-        assertEquals(Terms.tuple(Atoms.OK, new OtpErlangBinary("copied in".getBytes(StandardCharsets.UTF_8))),
-                inside.rpc("file", "read_file", new OtpErlangString(dir + "/marker.txt")), "the directory is copied in");
-        assertEquals(Terms.atom("true"), inside.eval("lists:member(\"" + dir + "\", code:get_path())"),
+        assertEquals(Term.tuple(Atom.OK, Term.string("copied in")),
+                inside.rpc(Atom.of("file"), Atom.of("read_file"), Term.charlist(dir + "/marker.txt")),
+                "the directory is copied in");
+        assertEquals(Atom.TRUE, inside.eval("lists:member(\"" + dir + "\", code:get_path())"),
                 "and on the code path");
         BeamNode outside = cluster.erl("outside").start();
-        assertEquals(Terms.atom("pong"), inside.eval("net_adm:ping('" + outside.name() + "')"));
-        assertEquals(Terms.atom("pong"), outside.eval("net_adm:ping('" + inside.name() + "')"));
-        OtpErlangObject pid = outside.eval("rpc:call('" + inside.name() + "', os, getpid, [])");
-        assertEquals(new OtpErlangString("1"), pid);
+        assertEquals(Atom.of("pong"), inside.eval("net_adm:ping('" + outside.name() + "')"));
+        assertEquals(Atom.of("pong"), outside.eval("net_adm:ping('" + inside.name() + "')"));
+        Term pid = outside.eval("rpc:call('" + inside.name() + "', os, getpid, [])");
+        assertEquals(Term.charlist("1"), pid);
         assertTrue(inside.stop(), "init:stop() ends the node and its container");
         assertFalse(inside.isRunning());
         assertTrue(removed(inside), "the container is removed");

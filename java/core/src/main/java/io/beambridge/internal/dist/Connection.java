@@ -1,0 +1,546 @@
+package io.beambridge.internal.dist;
+
+import com.ericsson.otp.erlang.OtpOutputStream;
+import io.beambridge.internal.runtime.Carrier;
+import io.beambridge.internal.runtime.Flushes;
+import io.beambridge.internal.runtime.Signal;
+import io.beambridge.node.ConnectionStats;
+import io.beambridge.node.NodeOptions;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One distribution connection after its handshake. A reader thread decodes packets
+ * and delivers their signals to the node's processes in order; before it reads again it
+ * runs the activations that delivery started (it is their {@link Carrier}); while it
+ * serves calls so, it looks for more input for a moment (yielding its core to any
+ * thread with work) before it blocks in a read, as a BEAM scheduler waits busily. Senders encode on their
+ * own thread and queue the frame; who writes it: an activation of a reactive process
+ * (a GenServer's) writes its own frames, together with whatever else is queued, once
+ * it has no more messages waiting (see {@link Flushes}) — no thread hand-off per reply;
+ * for every other sender (process bodies, readers, other threads) a writer thread
+ * writes what was queued, many frames per system call under load. The writer also
+ * ticks when idle and drops the connection after net_ticktime without input. Readers
+ * never write (a reader blocked on a full socket could deadlock two nodes). A process
+ * sending to a peer whose queue is over the busy limit waits for it to drain (BEAM's
+ * busy distribution port). A malformed packet or an unknown control message drops
+ * this connection only.
+ */
+final class Connection implements Flushes.Flushable {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    private static final long READER_STACK = 256L << 20; // deep terms decode recursively
+    /** How many activations the reader runs at most between two reads. */
+    private static final int RUN_BUDGET = 256;
+    /** How long the reader looks for more input before it blocks in a read ({@link NodeOptions#readerSpin()}). */
+    private final long spinNanos;
+    /** Whether the reader runs the activations it starts ({@link NodeOptions#readersRunProcesses()}). */
+    private final boolean runsProcesses;
+    /** How long after running activations the reader still counts as serving calls. */
+    private static final long SERVING_NANOS = 1_000_000;
+
+    private final Engine node;
+    final String peer;
+    final long flags;
+    final int peerCreation;
+    final boolean peerPublished;
+    private final Socket socket;
+    private final Socket raw; // the TCP socket under socket (the same one without TLS)
+    private final long tickNanos;
+    private final long timeoutNanos;
+    private final long busyLimit;
+    private final long maxMessageSize;
+
+    private final ConcurrentLinkedQueue<OtpOutputStream> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final ReentrantLock busyLock = new ReentrantLock();
+    private final Condition drained = busyLock.newCondition();
+    private static final byte[] TICK = new byte[4];
+    private final ReentrantLock writeLock = new ReentrantLock();
+    // guarded by writeLock; never closed: closing a TLS socket's stream sends close_notify,
+    // which an OTP peer answers through its TLS sender (see closeGracefully)
+    private final OutputStream out;
+    private volatile long lastWrite = System.nanoTime();
+    private volatile boolean writerParked;
+    private volatile boolean closing; // graceful: write what is queued, then close
+    private volatile boolean closed;
+    private volatile long bytesRead; // written by the reader only; the writer watches it for net_ticktime
+    private volatile long framesWritten; // written under writeLock
+    private volatile long framesRead;
+    private final CountingOutputStream socketOut;
+    private volatile Thread reader; // replaced when its carrier is taken over
+    // the reader's state, handed from one reader thread to the next at a packet boundary
+    private final Packets.Reader packets;
+    private ReaderInput input;
+    private final Thread writer;
+
+    Connection(Engine node, Socket socket, Socket raw, Handshake.Peer peer, NodeOptions options) {
+        this.node = node;
+        this.socket = socket;
+        this.raw = raw;
+        this.peer = peer.name();
+        this.flags = DistFlags.ADVERTISED & peer.flags();
+        this.peerPublished = (peer.flags() & DistFlags.PUBLISHED) != 0;
+        this.peerCreation = peer.creation();
+        this.timeoutNanos = options.tickTime().toNanos();
+        this.tickNanos = timeoutNanos / 4;
+        this.busyLimit = options.busyLimit();
+        this.maxMessageSize = options.maxMessageSize();
+        this.spinNanos = options.readerSpin().toNanos();
+        this.runsProcesses = options.readersRunProcesses();
+        try {
+            this.socketOut = new CountingOutputStream(socket.getOutputStream());
+            this.out = new BufferedOutputStream(socketOut, 1 << 16);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        this.packets = new Packets.Reader(maxMessageSize, node.name());
+        this.reader = newReader();
+        this.writer = new Thread(this::writeLoop, "beambridge-writer-" + this.peer);
+        writer.setDaemon(true);
+    }
+
+    private Thread newReader() {
+        String name = "beambridge-reader-" + peer;
+        Thread t = !runsProcesses ? new Thread(null, this::readLoop, name, READER_STACK)
+                : new Carrier.CarrierThread(name, READER_STACK, this::readLoop, () -> {
+                    Thread next = newReader(); // the old one ends once the run that keeps it returns
+                    reader = next;
+                    next.start();
+                });
+        t.setDaemon(true);
+        return t;
+    }
+
+    void start() {
+        writer.start();
+        reader.start();
+    }
+
+    boolean isOpen() {
+        return !closed && !closing;
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    /**
+     * Queues a signal. With {@code mayWait}, a caller finding the queue over the busy
+     * limit waits until the writer drains it below (or the connection closes).
+     *
+     * @return false when the connection is closed
+     */
+    boolean send(Signal s, boolean mayWait) {
+        ControlMessages.Wire wire = ControlMessages.encode(s, flags);
+        if (wire == null) {
+            log.debug("{} cannot receive {}; dropped", peer, s.getClass().getSimpleName());
+            return true;
+        }
+        return enqueue(Packets.frame(wire, flags), mayWait);
+    }
+
+    private boolean enqueue(OtpOutputStream frame, boolean mayWait) {
+        if (closed || closing) {
+            return false;
+        }
+        if (mayWait && queuedBytes.get() > busyLimit) {
+            awaitDrain();
+        }
+        queuedBytes.addAndGet(frame.size());
+        queue.add(frame);
+        Flushes f = Thread.currentThread() == reader ? null : Flushes.current();
+        if (f == null) {
+            wakeWriter(); // a process body, a reader, any other thread: the writer thread batches
+        } else if (f.holding()) {
+            f.hold(this); // the activation has more messages: written with the next ones
+        } else {
+            flush(); // the activation's last message: written now, on this thread
+        }
+        return true;
+    }
+
+    private void wakeWriter() {
+        if (writerParked) {
+            writerParked = false;
+            LockSupport.unpark(writer);
+        }
+    }
+
+    /**
+     * Writes what is queued from the calling thread, unless another thread is writing
+     * (it then writes this thread's frames too). Never called by a reader: a reader
+     * blocked on a full socket could deadlock two nodes that both stop reading.
+     */
+    @Override
+    public void flush() {
+        IOException failed = null;
+        while (!queue.isEmpty() && !closed && writeLock.tryLock()) {
+            try {
+                drainLocked();
+            } catch (IOException e) {
+                failed = e;
+                break;
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        if (failed != null && !closed) {
+            close("write failed: " + failed.getMessage());
+        }
+    }
+
+    /** Writes every queued frame, then flushes the socket. Call with writeLock held. */
+    private void drainLocked() throws IOException {
+        OtpOutputStream f;
+        boolean wrote = false;
+        while ((f = queue.poll()) != null) {
+            f.writeTo(out);
+            framesWritten++;
+            wrote = true;
+            long left = queuedBytes.addAndGet(-f.size());
+            if (left <= busyLimit && left + f.size() > busyLimit) {
+                signalDrained();
+            }
+        }
+        if (wrote) {
+            out.flush();
+            lastWrite = System.nanoTime();
+        }
+    }
+
+    private void awaitDrain() {
+        busyLock.lock();
+        try {
+            while (queuedBytes.get() > busyLimit && !closed) {
+                drained.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            busyLock.unlock();
+        }
+    }
+
+    /**
+     * Writes what senders without a thread of their own to write on queued (process
+     * bodies, readers, other threads), many frames per system call under load; ticks
+     * when nothing was written for a tick interval; drops the connection after
+     * net_ticktime without input.
+     */
+    private void writeLoop() {
+        long seenRead = bytesRead;
+        long lastReadSeen = System.nanoTime(); // when the writer last saw bytesRead move
+        try {
+            while (true) {
+                if (!queue.isEmpty()) {
+                    writeLock.lock();
+                    try {
+                        drainLocked();
+                    } finally {
+                        writeLock.unlock();
+                    }
+                    continue;
+                }
+                if (closing) {
+                    writeLock.lock(); // a sender may be writing: let it finish
+                    try {
+                        drainLocked();
+                    } finally {
+                        writeLock.unlock();
+                    }
+                    break;
+                }
+                if (closed) {
+                    break;
+                }
+                writerParked = true;
+                if (!queue.isEmpty() || closed || closing) {
+                    writerParked = false;
+                    continue;
+                }
+                long now = System.nanoTime();
+                long read = bytesRead;
+                if (read != seenRead) {
+                    seenRead = read;
+                    lastReadSeen = now;
+                } else if (now - lastReadSeen > timeoutNanos) {
+                    writerParked = false;
+                    String why = "net_tick_timeout: nothing received for "
+                            + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s";
+                    log.warn("connection to {} lost: {}", peer, why);
+                    close(why);
+                    break;
+                }
+                long idle = now - lastWrite;
+                if (idle >= tickNanos) {
+                    writerParked = false;
+                    if (writeLock.tryLock()) { // else someone is writing: no tick needed
+                        try {
+                            out.write(TICK);
+                            out.flush();
+                            lastWrite = System.nanoTime();
+                        } finally {
+                            writeLock.unlock();
+                        }
+                    }
+                    continue;
+                }
+                // wake for the next tick, and at least every tick interval to watch the reads
+                LockSupport.parkNanos(this, Math.min(tickNanos - idle,
+                        Math.max(1, timeoutNanos - (now - lastReadSeen))));
+                writerParked = false;
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                close("write failed: " + e.getMessage());
+            }
+        } finally {
+            signalDrained(); // a graceful close (closing) is finished by closeGracefully
+        }
+    }
+
+    private void signalDrained() {
+        busyLock.lock();
+        try {
+            drained.signalAll();
+        } finally {
+            busyLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------ receiving
+
+    private void readLoop() {
+        Carrier carrier = Thread.currentThread() instanceof Carrier.CarrierThread t ? t.carrier() : null;
+        String why = "closed by peer";
+        try {
+            if (input == null) { // the first reader; a later one goes on from the packet its predecessor left at
+                socket.setSoTimeout(0); // the writer closes the socket after net_ticktime without input
+                input = new ReaderInput(socket.getInputStream(), raw == socket ? null : raw.getInputStream());
+            }
+            ReaderInput in = input;
+            long served = System.nanoTime() - SERVING_NANOS; // when it last ran activations
+            byte[] header = new byte[4];
+            byte[] small = new byte[4096];
+            while (!closed) {
+                if (in.isEmpty() && carrier != null) {
+                    long now = System.nanoTime();
+                    if (carrier.hasQueued()) {
+                        if (!carrier.runQueued(RUN_BUDGET)) {
+                            return; // taken over: another reader goes on from here
+                        }
+                        served = now;
+                    }
+                    // Serving calls lately, the next input may be near. (Not when it only delivers to
+                    // processes of the JDK's scheduler: waiting busily would take a core from them.)
+                    if (now - served < SERVING_NANOS) {
+                        in.awaitInput(spinNanos);
+                    }
+                }
+                readFully(in, carrier, header, 4);
+                int len = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
+                        | (header[3] & 0xff);
+                if (len == 0) {
+                    continue; // tick
+                }
+                if (len < 0 || len > maxMessageSize) {
+                    why = "packet of " + Integer.toUnsignedString(len) + " bytes exceeds the maximum message size of "
+                            + maxMessageSize + " bytes";
+                    log.warn("dropping connection to {}: {}", peer, why);
+                    break;
+                }
+                byte[] p = len <= small.length ? small : new byte[len];
+                readFully(in, carrier, p, len);
+                framesRead++;
+                Packets.Message m;
+                Signal s;
+                try {
+                    m = packets.read(p, len);
+                    if (m == null) {
+                        continue;
+                    }
+                    s = ControlMessages.decode(m.control(), m.payload(), node.name());
+                    ControlMessages.checkSender(s, peer);
+                } catch (Packets.MalformedPacketException | ControlMessages.MalformedException e) {
+                    why = e.getMessage();
+                    log.warn("dropping connection to {}: {}", peer, why);
+                    break;
+                }
+                try {
+                    node.table().deliver(s);
+                } catch (RuntimeException e) {
+                    log.error("delivering {} from {} failed", s, peer, e);
+                }
+            }
+        } catch (EOFException e) {
+            why = "closed by peer";
+        } catch (IOException e) {
+            why = closed ? "closed" : "read failed: " + e.getMessage();
+        } catch (Throwable t) {
+            why = "reader failed: " + t;
+            log.error("reader of connection to {} failed", peer, t);
+        }
+        close(why);
+    }
+
+    /**
+     * Reads exactly {@code len} bytes, counting them for the writer's net_ticktime watch.
+     * Activations still waiting on the carrier when the reader must block inside a packet
+     * go to the default scheduler.
+     */
+    private void readFully(ReaderInput in, Carrier carrier, byte[] b, int len) throws IOException {
+        int off = 0;
+        while (off < len) {
+            if (carrier != null && in.isEmpty() && carrier.hasQueued()) {
+                carrier.handOff();
+            }
+            int n = in.read(b, off, len - off);
+            if (n < 0) {
+                throw new EOFException();
+            }
+            off += n;
+            bytesRead += n;
+        }
+    }
+
+    /** The reader's buffered input. */
+    private static final class ReaderInput {
+        private final InputStream in;
+        private final InputStream rawIn; // the TCP socket's under TLS: where input shows first
+        private final byte[] buf = new byte[1 << 16];
+        private int pos;
+        private int count;
+
+        ReaderInput(InputStream in, InputStream rawIn) {
+            this.in = in;
+            this.rawIn = rawIn;
+        }
+
+        boolean isEmpty() {
+            return pos == count;
+        }
+
+        /**
+         * Looks for input for up to {@code nanos} before the next read blocks: a peer
+         * that answers within that time wakes no thread (BEAM's schedulers wait busily too).
+         */
+        void awaitInput(long nanos) throws IOException {
+            if (nanos <= 0) {
+                return;
+            }
+            long deadline = System.nanoTime() + nanos;
+            while (in.available() == 0 && (rawIn == null || rawIn.available() == 0)
+                    && System.nanoTime() < deadline) {
+                Thread.yield(); // a thread that has work on this core gets it
+            }
+        }
+
+        int read(byte[] b, int off, int len) throws IOException {
+            if (pos == count) {
+                if (len >= buf.length) {
+                    return in.read(b, off, len);
+                }
+                int n = in.read(buf, 0, buf.length);
+                if (n <= 0) {
+                    return n;
+                }
+                pos = 0;
+                count = n;
+            }
+            int k = Math.min(len, count - pos);
+            System.arraycopy(buf, pos, b, off, k);
+            pos += k;
+            return k;
+        }
+    }
+
+    ConnectionStats stats() {
+        return new ConnectionStats(framesWritten, socketOut.writes, socketOut.bytes, framesRead, queuedBytes.get());
+    }
+
+    /** Counts the writes that reach the socket. Written under writeLock. */
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        volatile long writes;
+        volatile long bytes;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            writes++;
+            bytes += len;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            writes++;
+            bytes++;
+        }
+    }
+
+    // ------------------------------------------------------------------ closing
+
+    /** Closes at once; links and monitors through this connection fire noconnection. */
+    void close(String why) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            raw.close(); // TCP at once: no TLS close_notify exchange, as when a BEAM node goes
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        LockSupport.unpark(writer);
+        signalDrained();
+        queue.clear();
+        node.connectionClosed(this, why);
+    }
+
+    /**
+     * Writes what is queued, then closes as a halting BEAM node does: a TCP FIN (no TLS
+     * {@code close_notify}), reading until the peer closes too (at most 1 s), then the
+     * socket. Waits up to {@code timeoutMillis} for the writer. A {@code close_notify},
+     * or a reset while the peer still sends, can leave an OTP TLS peer waiting 5 s with
+     * the connection half down (its TLS sender's "death row"), failing calls by timeout.
+     */
+    void closeGracefully(long timeoutMillis) {
+        closing = true;
+        LockSupport.unpark(writer);
+        try {
+            writer.join(timeoutMillis);
+            if (!closed) {
+                try {
+                    raw.shutdownOutput(); // FIN, then read until the peer closes too
+                    reader.join(Math.min(timeoutMillis, 1000));
+                } catch (IOException e) {
+                    log.debug("no orderly shutdown to {}: {}", peer, e.toString());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        close("closed by this node");
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + peer + "]";
+    }
+}

@@ -1,0 +1,277 @@
+package io.beambridge.internal.runtime;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A platform thread that runs virtual threads between its own work, as a BEAM scheduler
+ * runs processes between port tasks. A connection's reader delivers what a socket read
+ * brought, then — before it reads again — runs the activations that delivery started,
+ * on its own thread, instead of waking a carrier of the JDK's scheduler for each
+ * message. Those activations are virtual threads with this carrier as their scheduler:
+ * one that blocks (a call, a receive, a full socket) unmounts and the reader goes on;
+ * made runnable by a thread that is not this carrier, it runs on the JDK's default
+ * scheduler.
+ *
+ * <p>A run that keeps the thread longer than {@value #LIMIT_MILLIS} ms (a callback
+ * computing, or a virtual thread pinned while it blocks) does not stop the reading: the
+ * carrier is taken over — what waits here moves to the default scheduler, and the
+ * owner's {@code takeover} action starts another thread to go on with its work; the
+ * old thread ends once its run returns. It is logged (at info once a minute at most).
+ *
+ * <p>Needs the JDK's virtual thread builder with a scheduler of one's own
+ * ({@code --add-opens java.base/java.lang=ALL-UNNAMED}), and can be switched off with
+ * {@code -Dbeambridge.carrier=false}. Without it, {@link #isAvailable()} is false and
+ * activations run on the default scheduler only.
+ *
+ * <p>{@link #start}, {@link #runQueued} and {@link #handOff} are for the owner thread
+ * (and virtual threads mounted on it); {@link #execute} for any thread.
+ */
+public final class Carrier implements Executor {
+    private static final Logger log = LoggerFactory.getLogger(Carrier.class);
+    static final long LIMIT_MILLIS = 5;
+    private static final long LIMIT = TimeUnit.MILLISECONDS.toNanos(LIMIT_MILLIS);
+    private static final long EPOCH = System.nanoTime();
+    private static final long IDLE = 0;
+    private static final long TAKEN = -1;
+
+    private static final Constructor<?> BUILDER;
+    private static final Executor DEFAULT;
+    private static final VarHandle CARRIER_THREAD;
+
+    static {
+        Constructor<?> builder = null;
+        Executor fallback = null;
+        VarHandle carrier = null;
+        if (Boolean.parseBoolean(System.getProperty("beambridge.carrier", "true"))) {
+            try {
+                Class<?> b = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+                builder = b.getDeclaredConstructor(Executor.class);
+                builder.setAccessible(true);
+                Class<?> vt = Class.forName("java.lang.VirtualThread");
+                fallback = defaultScheduler(vt);
+                Field f = vt.getDeclaredField("carrierThread");
+                carrier = MethodHandles.privateLookupIn(vt, MethodHandles.lookup()).unreflectVarHandle(f);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                log.info("processes run on the JDK's virtual thread scheduler only"
+                        + " (for readers that run them: --add-opens java.base/java.lang=ALL-UNNAMED): {}", e.toString());
+                builder = null;
+            }
+        }
+        BUILDER = builder;
+        DEFAULT = fallback;
+        CARRIER_THREAD = carrier;
+    }
+
+    private static Executor defaultScheduler(Class<?> vt) throws ReflectiveOperationException {
+        try {
+            Method m = vt.getDeclaredMethod("defaultScheduler");
+            m.setAccessible(true);
+            return (Executor) m.invoke(null);
+        } catch (NoSuchMethodException e) {
+            Field f = vt.getDeclaredField("DEFAULT_SCHEDULER");
+            f.setAccessible(true);
+            return (Executor) f.get(null);
+        }
+    }
+
+    /** True when readers run the activations they start (see the class doc). */
+    public static boolean isAvailable() {
+        return BUILDER != null;
+    }
+
+    private final Thread owner;
+    private final Runnable takeover;
+    private final Thread.Builder.OfVirtual builder;
+    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+    /** IDLE, TAKEN, or when the current run started (nanoseconds since EPOCH, positive). */
+    private final AtomicLong state = new AtomicLong(IDLE);
+
+    private Carrier(Thread owner, Runnable takeover) throws ReflectiveOperationException {
+        this.owner = owner;
+        this.takeover = takeover;
+        this.builder = (Thread.Builder.OfVirtual) BUILDER.newInstance(this);
+    }
+
+    /** A platform thread whose work includes running a {@link Carrier}'s virtual threads. */
+    public static final class CarrierThread extends Thread {
+        private final Carrier carrier;
+
+        /**
+         * @param takeover run (on another thread) when a run here keeps this thread too
+         *     long: it should start a thread to go on with {@code task}'s work
+         */
+        public CarrierThread(String name, long stackSize, Runnable task, Runnable takeover) {
+            super(null, task, name, stackSize);
+            Carrier c = null;
+            if (isAvailable()) {
+                try {
+                    c = new Carrier(this, takeover);
+                } catch (ReflectiveOperationException | RuntimeException e) {
+                    log.debug("no carrier for {}: {}", name, e.toString());
+                }
+            }
+            this.carrier = c;
+        }
+
+        /** This thread's carrier, or null when not {@link #isAvailable()}. */
+        public Carrier carrier() {
+            return carrier;
+        }
+
+        @Override
+        public void run() {
+            if (carrier != null) {
+                Watchdog.CARRIERS.add(carrier);
+                Watchdog.start();
+            }
+            try {
+                super.run();
+            } finally {
+                if (carrier != null) {
+                    Watchdog.CARRIERS.remove(carrier);
+                    carrier.state.set(TAKEN);
+                    carrier.handOff();
+                }
+            }
+        }
+    }
+
+    /**
+     * The carrier the calling code runs on: the calling thread's, or when the caller is a
+     * virtual thread mounted on a carrier thread, that thread's. Null otherwise, and once
+     * the carrier was taken over.
+     */
+    static Carrier current() {
+        if (BUILDER == null) {
+            return null;
+        }
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            t = (Thread) CARRIER_THREAD.getVolatile(t);
+        }
+        return t instanceof CarrierThread ct && ct.carrier != null && ct.carrier.state.get() != TAKEN
+                ? ct.carrier : null;
+    }
+
+    /** Starts {@code task} in a virtual thread scheduled here. Only where {@link #current()} is this. */
+    Thread start(Runnable task) {
+        return builder.start(task);
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        if (current() == this) {
+            queue.add(task);
+            if (state.get() == TAKEN) {
+                handOff(); // taken over meanwhile: nobody runs this queue any more
+            }
+        } else {
+            DEFAULT.execute(task);
+        }
+    }
+
+    /** Whether virtual threads wait to run here. */
+    public boolean hasQueued() {
+        return !queue.isEmpty();
+    }
+
+    /**
+     * Runs the virtual threads waiting here, and those they make runnable here, up to
+     * {@code budget} runs; what still waits then goes to the default scheduler. Owner
+     * thread only.
+     *
+     * @return false when the carrier was taken over during a run: the owner's work goes
+     *     on in another thread, and the calling thread should end
+     */
+    public boolean runQueued(int budget) {
+        Runnable r;
+        int n = 0;
+        while ((r = queue.poll()) != null) {
+            if (n++ >= budget) {
+                DEFAULT.execute(r);
+                continue;
+            }
+            long started = Math.max(1, System.nanoTime() - EPOCH);
+            if (!state.compareAndSet(IDLE, started)) {
+                DEFAULT.execute(r);
+                handOff();
+                return false;
+            }
+            r.run();
+            if (!state.compareAndSet(started, IDLE)) {
+                handOff();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Moves what waits here to the default scheduler. */
+    public void handOff() {
+        Runnable r;
+        while ((r = queue.poll()) != null) {
+            DEFAULT.execute(r);
+        }
+    }
+
+    /** Takes over carriers whose run keeps their thread longer than {@link #LIMIT_MILLIS}. */
+    private static final class Watchdog {
+        static final Set<Carrier> CARRIERS = ConcurrentHashMap.newKeySet();
+        private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(2);
+        private static final long INFO_EVERY = TimeUnit.MINUTES.toNanos(1);
+        private static volatile Thread thread;
+        private static long lastInfo; // the watchdog thread's only
+
+        static void start() {
+            if (thread == null) {
+                synchronized (Watchdog.class) {
+                    if (thread == null) {
+                        Thread t = new Thread(Watchdog::loop, "beambridge-carrier-watchdog");
+                        t.setDaemon(true);
+                        t.start();
+                        thread = t;
+                    }
+                }
+            }
+        }
+
+        private static void loop() {
+            while (true) {
+                LockSupport.parkNanos(PERIOD);
+                long now = System.nanoTime() - EPOCH;
+                for (Carrier c : CARRIERS) {
+                    long s = c.state.get();
+                    if (s > 0 && now - s > LIMIT && c.state.compareAndSet(s, TAKEN)) {
+                        CARRIERS.remove(c);
+                        c.handOff();
+                        String m = "a process kept {} busy for over {} ms: its work goes on in a new thread";
+                        if (now - lastInfo > INFO_EVERY || lastInfo == 0) { // once a minute at most
+                            lastInfo = now;
+                            log.info(m, c.owner.getName(), LIMIT_MILLIS);
+                        } else {
+                            log.debug(m, c.owner.getName(), LIMIT_MILLIS);
+                        }
+                        try {
+                            c.takeover.run();
+                        } catch (RuntimeException e) {
+                            log.error("taking over {} failed", c.owner.getName(), e);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

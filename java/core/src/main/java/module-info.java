@@ -1,0 +1,21 @@
+/**
+ * beambridge: Java processes as citizens of an Erlang/Elixir cluster.
+ *
+ * <p>The API: {@code io.beambridge.term} (terms, and Java values as terms),
+ * {@code io.beambridge.node} (a node and its processes), {@code io.beambridge.gen}
+ * (GenServer, Supervisor, sys), {@code io.beambridge.registry}, {@code io.beambridge.global},
+ * {@code io.beambridge.rpc}. The runtime ({@code io.beambridge.internal.*}: processes,
+ * distribution, rpc server) is not exported.
+ */
+module io.beambridge {
+    requires jinterface;
+    requires org.slf4j;
+    requires jdk.management;
+
+    exports io.beambridge.term;
+    exports io.beambridge.node;
+    exports io.beambridge.gen;
+    exports io.beambridge.registry;
+    exports io.beambridge.global;
+    exports io.beambridge.rpc;
+}

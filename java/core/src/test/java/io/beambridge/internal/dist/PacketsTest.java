@@ -1,0 +1,213 @@
+package io.beambridge.internal.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.ericsson.otp.erlang.OtpOutputStream;
+import io.beambridge.internal.runtime.Signal;
+import io.beambridge.term.Atom;
+import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
+import io.beambridge.term.Term;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Framing, fragments and control messages, without sockets. */
+class PacketsTest {
+    static final String HERE = "java@localhost";
+    static final Pid P1 = new Pid("erl@localhost", 80, 0, 7);
+    static final Pid P2 = new Pid(HERE, 12, 3, 9);
+    static final Ref REF = new Ref("erl@localhost", 7, new int[] {1, 2, 3, 4, 5});
+
+    static Signal roundTrip(Signal s, long flags) throws Exception {
+        OtpOutputStream frame = Packets.frame(ControlMessages.encode(s, flags), flags);
+        byte[] bytes = frame.toByteArray();
+        assertEquals(bytes.length - 4, ByteBuffer.wrap(bytes).getInt(), "length prefix");
+        Packets.Message m = new Packets.Reader(1 << 20).read(Arrays.copyOfRange(bytes, 4, bytes.length), bytes.length - 4);
+        return ControlMessages.decode(m.control(), m.payload(), HERE);
+    }
+
+    /** The control tuple of a SEND_SENDER from P1 to P2, as a fragmented message starts. */
+    static Term sendSenderControl() {
+        return ControlMessages.encode(new Signal.Send(P1, P2, Atom.OK), DistFlags.ADVERTISED).control();
+    }
+
+    @Test
+    void everySignalSurvivesEncodingInEveryForm() throws Exception {
+        List<Signal> signals = List.of(
+                new Signal.Send(P1, P2, Term.tuple(Atom.OK, "text")),
+                new Signal.RegSend(P1, Atom.of("name"), HERE, Term.list(1, 2, 3)),
+                new Signal.AliasSend(P1, new Ref(HERE, 9, new int[] {1, 2, 3}), Atom.OK),
+                new Signal.Link(P1, P2),
+                new Signal.Unlink(77, P1, P2),
+                new Signal.UnlinkAck(77, P1, P2),
+                new Signal.Exit(P1, P2, Term.tuple(Atom.of("custom"), 1), true),
+                new Signal.Exit(P1, P2, Atom.KILL, false),
+                new Signal.Monitor(P1, P2, HERE, REF),
+                new Signal.Monitor(P1, Atom.of("by_name"), HERE, REF),
+                new Signal.Demonitor(P1, P2, HERE, REF),
+                new Signal.MonitorDown(Atom.of("by_name"), P2, REF, Atom.NOPROC),
+                new Signal.SpawnReply(REF, P2, 3, P1));
+        long all = DistFlags.ADVERTISED;
+        long old = DistFlags.MANDATORY_25 | DistFlags.UNLINK_ID | DistFlags.ALIAS; // no payload exits, no fragments
+        for (Signal s : signals) {
+            assertEquals(s, roundTrip(s, all), "with every flag");
+            Signal viaOld = roundTrip(s, old);
+            if (s instanceof Signal.Send send) {
+                assertEquals(new Signal.Send(null, send.to(), send.message()), viaOld, "without SEND_SENDER");
+            } else {
+                assertEquals(s, viaOld, "old forms");
+            }
+        }
+    }
+
+    @Test
+    void aliasSendToANodeWithoutAliasesIsNotEncoded() {
+        assertNull(ControlMessages.encode(new Signal.AliasSend(P1, REF, Atom.OK), DistFlags.MANDATORY_25));
+    }
+
+    /** A message split into fragments the way erts sends them, interleaved with another message. */
+    @Test
+    void fragmentsAreReassembledAcrossInterleavedMessages() throws Exception {
+        byte[] big = new byte[200_000];
+        new java.util.Random(1).nextBytes(big);
+        OtpOutputStream body = new OtpOutputStream();
+        TermWriter.write(body, sendSenderControl(), false);
+        TermWriter.write(body, new Term.Binary(big), false);
+        byte[] data = body.toByteArray();
+        int chunk = 65_000;
+        int count = (data.length + chunk - 1) / chunk;
+        Packets.Reader reader = new Packets.Reader(1 << 20);
+        OtpOutputStream small = Packets.frame(ControlMessages.encode(
+                new Signal.Send(P1, P2, Atom.OK), DistFlags.ADVERTISED), DistFlags.ADVERTISED);
+        byte[] smallBytes = small.toByteArray();
+        Packets.Message result = null;
+        for (int i = 0; i < count; i++) {
+            ByteArrayOutputStream p = new ByteArrayOutputStream();
+            ByteBuffer h = ByteBuffer.allocate(19);
+            h.put((byte) 131).put((byte) (i == 0 ? 69 : 70)).putLong(42).putLong(count - i);
+            if (i == 0) {
+                h.put((byte) 0);
+            }
+            p.write(h.array(), 0, i == 0 ? 19 : 18);
+            p.write(data, i * chunk, Math.min(chunk, data.length - i * chunk));
+            byte[] pb = p.toByteArray();
+            Packets.Message m = reader.read(pb, pb.length);
+            if (i < count - 1) {
+                assertNull(m, "fragment " + i + " alone is not a message");
+                Packets.Message between = reader.read(Arrays.copyOfRange(smallBytes, 4, smallBytes.length),
+                        smallBytes.length - 4);
+                assertEquals(Atom.OK, between.payload(), "a whole message between fragments");
+            } else {
+                result = m;
+            }
+        }
+        assertEquals(sendSenderControl(), result.control());
+        assertEquals(new Term.Binary(big), result.payload());
+    }
+
+    @Test
+    void fragmentsOutOfOrderAreRefused() throws Exception {
+        Packets.Reader reader = new Packets.Reader(1 << 20);
+        ByteBuffer first = ByteBuffer.allocate(20);
+        first.put((byte) 131).put((byte) 69).putLong(1).putLong(3).put((byte) 0).put((byte) 104);
+        assertNull(reader.read(first.array(), 20));
+        ByteBuffer skip = ByteBuffer.allocate(19);
+        skip.put((byte) 131).put((byte) 70).putLong(1).putLong(1).put((byte) 0);
+        Packets.MalformedPacketException e = assertThrows(Packets.MalformedPacketException.class,
+                () -> reader.read(skip.array(), 19));
+        assertEquals("fragment 1 of sequence 1 out of order; expected 2", e.getMessage());
+    }
+
+    /** A first fragment of {@code fragments} that carries one byte (the start of a tuple). */
+    static byte[] firstFragment(long seq, long fragments) {
+        ByteBuffer b = ByteBuffer.allocate(20);
+        b.put((byte) 131).put((byte) 69).putLong(seq).putLong(fragments).put((byte) 0).put((byte) 104);
+        return b.array();
+    }
+
+    /**
+     * A peer that announces huge fragmented messages and sends one byte of each cannot
+     * make the reader hold more than maxMessageSize: the buffer sized from the peer's
+     * fragment count is counted before it is allocated. (It used to count only the
+     * bytes received, so each such 20-byte packet allocated min(maxMessageSize, 64 MiB),
+     * 4096 times per connection.)
+     */
+    @Test
+    void announcedFragmentCountsCannotReserveMoreThanTheMaximumMessageSize() throws Exception {
+        int max = 1 << 20;
+        Packets.Reader reader = new Packets.Reader(max);
+        assertNull(reader.read(firstFragment(1, 1L << 40), 20), "the first one fits: it may be a real message");
+        Packets.MalformedPacketException e = assertThrows(Packets.MalformedPacketException.class, () -> {
+            for (long seq = 2; seq < 100; seq++) {
+                reader.read(firstFragment(seq, Long.MAX_VALUE / 2), 20);
+            }
+        });
+        assertEquals("fragmented messages exceed the maximum message size of 1048576 bytes", e.getMessage());
+    }
+
+    /** Fragmented messages that together fit in maxMessageSize are still taken, interleaved. */
+    @Test
+    void interleavedFragmentedMessagesWithinTheLimitAreReassembled() throws Exception {
+        int max = 1 << 20;
+        Packets.Reader reader = new Packets.Reader(max);
+        int chunk = 64 * 1024;
+        int messages = 3;
+        byte[][] data = new byte[messages][];
+        for (int m = 0; m < messages; m++) {
+            OtpOutputStream body = new OtpOutputStream();
+            TermWriter.write(body, sendSenderControl(), false);
+            byte[] bin = new byte[300_000];
+            Arrays.fill(bin, (byte) m);
+            TermWriter.write(body, new Term.Binary(bin), false);
+            data[m] = body.toByteArray();
+        }
+        int count = (data[0].length + chunk - 1) / chunk;
+        for (int i = 0; i < count; i++) {
+            for (int m = 0; m < messages; m++) {
+                ByteArrayOutputStream p = new ByteArrayOutputStream();
+                ByteBuffer h = ByteBuffer.allocate(19);
+                h.put((byte) 131).put((byte) (i == 0 ? 69 : 70)).putLong(m).putLong(count - i);
+                if (i == 0) {
+                    h.put((byte) 0);
+                }
+                p.write(h.array(), 0, i == 0 ? 19 : 18);
+                p.write(data[m], i * chunk, Math.min(chunk, data[m].length - i * chunk));
+                byte[] pb = p.toByteArray();
+                Packets.Message got = reader.read(pb, pb.length);
+                if (i < count - 1) {
+                    assertNull(got);
+                } else {
+                    Term.Binary payload = (Term.Binary) got.payload();
+                    assertEquals(300_000, payload.size());
+                    assertEquals(m, payload.bytes()[0]);
+                }
+            }
+        }
+        assertNull(reader.read(firstFragment(99, 1L << 40), 20), "once they are done, their room is free again");
+    }
+
+    @Test
+    void deeplyNestedAndCompressedBombsAreRefused() {
+        byte[] deep = new byte[3 + 2 * 20_000];
+        deep[0] = 'p';
+        deep[1] = (byte) 131;
+        for (int i = 0; i < 20_000; i++) {
+            deep[2 + 2 * i] = 104; // {{{{...
+            deep[3 + 2 * i] = 1;
+        }
+        deep[deep.length - 1] = 106;
+        Packets.MalformedPacketException e = assertThrows(Packets.MalformedPacketException.class,
+                () -> new Packets.Reader(1 << 20).read(deep, deep.length));
+        assertEquals("malformed term: term nested deeper than 10000 levels at offset 20002", e.getMessage());
+
+        byte[] bomb = {'p', (byte) 131, 80, 0x7f, 0, 0, 0, 0x78, (byte) 0x9c};
+        e = assertThrows(Packets.MalformedPacketException.class, () -> new Packets.Reader(1 << 20).read(bomb, bomb.length));
+        assertEquals("malformed term: compressed term would inflate to 2130706432 bytes, over the limit of 1048576"
+                + " at offset 2", e.getMessage());
+    }
+}
