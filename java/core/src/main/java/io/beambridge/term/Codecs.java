@@ -20,8 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A codec is built once per type, by reflection, and kept: records are read through
  * their canonical constructor and written through their accessors, as method handles
  * got with {@link java.lang.invoke.MethodHandles#privateLookupIn}, so a record may be
- * private or nested; it must be in the unnamed module, or in a package its module opens
- * to this one ({@code opens com.example.app to io.beambridge.core} or an open module).
+ * private or nested; it must be in the unnamed module (the class path), or in a package
+ * its module opens to this one ({@code opens com.example.app to io.beambridge;}, or an
+ * open module); else it must be public, in an exported package, with public accessors.
  * Thread-safe: two threads may build the same codec at once; one is kept.
  *
  * <h2>Paths in messages</h2>
@@ -122,8 +123,11 @@ final class Codecs {
 
         @Override
         public boolean matches(Term term) {
-            Impl t = target;
-            return t != null && t.matches(term);
+            try {
+                return target().matches(term); // built by another thread now and then: build it here too
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
         }
 
         @Override
@@ -328,45 +332,59 @@ final class Codecs {
      */
     static int invalidUtf8(byte[] b) {
         int i = 0;
-        int n = b.length;
-        while (i < n) {
-            int c = b[i];
-            if (c >= 0) {
+        while (i < b.length) {
+            if (b[i] >= 0) {
                 i++;
                 continue;
             }
-            c &= 0xff;
-            int need;
-            int min;
-            if (c >= 0xc2 && c <= 0xdf) {
-                need = 1;
-                min = 0x80;
-            } else if (c >= 0xe0 && c <= 0xef) {
-                need = 2;
-                min = 0x800;
-            } else if (c >= 0xf0 && c <= 0xf4) {
-                need = 3;
-                min = 0x10000;
-            } else {
+            long d = utf8At(b, i);
+            if (d < 0) {
                 return i;
             }
-            if (i + need >= n) {
-                return i;
-            }
-            int cp = c & (0x3f >> need);
-            for (int k = 1; k <= need; k++) {
-                int cc = b[i + k] & 0xff;
-                if ((cc & 0xc0) != 0x80) {
-                    return i;
-                }
-                cp = (cp << 6) | (cc & 0x3f);
-            }
-            if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-                return i;
-            }
-            i += need + 1;
+            i += (int) (d >>> 32);
         }
         return -1;
+    }
+
+    /**
+     * The code point whose UTF-8 starts at {@code b[i]} (the low 32 bits) and its length in
+     * bytes (the high 32 bits), or -1 when the bytes there are not valid UTF-8.
+     */
+    static long utf8At(byte[] b, int i) {
+        int c = b[i];
+        if (c >= 0) {
+            return (1L << 32) | c;
+        }
+        c &= 0xff;
+        int need;
+        int min;
+        if (c >= 0xc2 && c <= 0xdf) {
+            need = 1;
+            min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            need = 2;
+            min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            need = 3;
+            min = 0x10000;
+        } else {
+            return -1;
+        }
+        if (i + need >= b.length) {
+            return -1;
+        }
+        int cp = c & (0x3f >> need);
+        for (int k = 1; k <= need; k++) {
+            int cc = b[i + k] & 0xff;
+            if ((cc & 0xc0) != 0x80) {
+                return -1;
+            }
+            cp = (cp << 6) | (cc & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            return -1;
+        }
+        return ((long) (need + 1) << 32) | cp;
     }
 
     /** The UTF-8 bytes of a Java string. @throws IllegalArgumentException when it holds a lone surrogate */

@@ -347,7 +347,7 @@ final class Inspect {
     private static boolean printable(byte[] b) {
         int i = 0;
         for (int count = 0; count < PRINTABLE && i < b.length; count++) {
-            long d = decode(b, i);
+            long d = Codecs.utf8At(b, i);
             if (d < 0) {
                 return false;
             }
@@ -365,44 +365,6 @@ final class Inspect {
                 || cp >= 0xa0 && cp <= 0xd7ff || cp >= 0xe000 && cp <= 0xfffd || cp >= 0x10000 && cp <= 0x10ffff;
     }
 
-    /** The code point at {@code i} (low 32 bits) and its length in bytes (high bits), or -1 when invalid there. */
-    private static long decode(byte[] b, int i) {
-        int c = b[i];
-        if (c >= 0) {
-            return (1L << 32) | c;
-        }
-        c &= 0xff;
-        int need;
-        int min;
-        if (c >= 0xc2 && c <= 0xdf) {
-            need = 1;
-            min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            need = 2;
-            min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            need = 3;
-            min = 0x10000;
-        } else {
-            return -1;
-        }
-        if (i + need >= b.length) {
-            return -1;
-        }
-        int cp = c & (0x3f >> need);
-        for (int k = 1; k <= need; k++) {
-            int cc = b[i + k] & 0xff;
-            if ((cc & 0xc0) != 0x80) {
-                return -1;
-            }
-            cp = (cp << 6) | (cc & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            return -1;
-        }
-        return ((long) (need + 1) << 32) | cp;
-    }
-
     /** Escapes the first {@link #PRINTABLE} characters of UTF-8 bytes; returns where it stopped. */
     private static int escapeUtf8(byte[] b, StringBuilder sb) {
         int i = 0;
@@ -412,7 +374,7 @@ final class Inspect {
                 i += 2;
                 continue;
             }
-            long d = decode(b, i);
+            long d = Codecs.utf8At(b, i);
             if (d < 0) {
                 hex2(sb.append("\\x"), b[i] & 0xff);
                 i++;

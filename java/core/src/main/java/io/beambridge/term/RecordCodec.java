@@ -130,8 +130,9 @@ final class RecordCodec implements Codecs.Impl {
 
     private static IllegalArgumentException inaccessible(Class<?> raw, Exception e) {
         return new IllegalArgumentException(raw.getName() + " cannot be read or written: beambridge needs access to "
-                + "its constructor and accessors; open its package to beambridge's module, or make the record and "
-                + "its package public and exported", e);
+                + "its constructor and accessors: open its package to the module io.beambridge "
+                + "(opens " + raw.getPackageName() + " to io.beambridge;), or make the record public in an exported "
+                + "package", e);
     }
 
     /** How the record {@code c} is a term, from its annotations and those of the sealed interfaces it implements. */

@@ -102,6 +102,9 @@ final class SealedCodec implements Codecs.Impl {
 
     @Override
     public Object read(Term term, String path) {
+        if (term == null) {
+            throw bad(path, expected, null);
+        }
         switch (term) {
             case Term.Tuple t -> {
                 Alt alt = byTag(t);
@@ -170,6 +173,9 @@ final class SealedCodec implements Codecs.Impl {
 
     @Override
     public boolean matches(Term term) {
+        if (term == null) {
+            return false;
+        }
         return switch (term) {
             case Term.Tuple t -> byTag(t) != null || anyMatches(tuples, term);
             case Term.Map m -> (m.struct() != null && structs.containsKey(m.struct().name())) || anyMatches(maps, term);

@@ -19,8 +19,8 @@ import java.util.Map;
  * from OTP 26): atoms as SMALL_ATOM_UTF8 / ATOM_UTF8, integers as SMALL_INTEGER, INTEGER
  * (32 bits) or the shortest SMALL_BIG / LARGE_BIG, floats as NEW_FLOAT, a proper list of
  * 1 to 65535 integers 0..255 as STRING, pids as NEW_PID, references as NEWER_REFERENCE,
- * ports as NEW_PORT (V4_PORT beyond 28 bits), all with 32-bit creations as OTP 25+ nodes
- * expect; export funs as EXPORT, local funs as the bytes they arrived in; a map's keys
+ * ports as NEW_PORT (V4_PORT beyond 28 bits, as OTP 25; OTP 26+ write V4_PORT always, and
+ * all read both), all with 32-bit creations as OTP 25+ nodes expect; export funs as EXPORT, local funs as the bytes they arrived in; a map's keys
  * in its order. An atom goes through an {@link AtomRefs} hook, which may turn it into an
  * ATOM_CACHE_REF of the distribution header.
  *
