@@ -8,12 +8,14 @@ JINTERFACE   = $(shell ci/jinterface.sh version)
 MVN          = JAVA_HOME=$(JDK) mvn -B -q -Djinterface.version=$(JINTERFACE)
 NODE        ?=
 COOKIE      ?=
+VISIBLE     ?=
+METRICS_PORT ?=
 BENCH_OPTS  ?=
 
-.PHONY: help setup build erlang java test test-java test-erlang run bench test-compat clean
+.PHONY: help setup build erlang java install test test-java test-erlang run bench test-compat clean
 
 help:
-	@echo "make run          start the demo Java node (NODE=name@host COOKIE=secret)"
+	@echo "make run          start the demo Java node (NODE=name@host COOKIE=secret VISIBLE=true METRICS_PORT=9568)"
 	@echo "make test         run the Java, Erlang and end-to-end tests"
 	@echo "make test-compat  make test, then the end-to-end tests against OTP 27 and the Docker tests"
 	@echo "make bench        measure against BEAM and raw JInterface"
@@ -27,12 +29,18 @@ erlang: setup
 java: setup
 	@$(MVN) install -DskipTests
 
+# core and testkit (with their javadoc and sources jars) into the local Maven repository, for
+# projects of your own (examples/greeter is one)
+install: java
+
 build: erlang java
 
 test: setup
 	@rebar3 compile
 	@rebar3 eunit
 	@$(MVN) install
+	@echo "== examples/greeter, a project of its own, built from the installed artifacts"
+	@cd examples/greeter && $(MVN) clean verify
 	@echo "== the end-to-end suite again, every node over TLS distribution"
 	@$(MVN) verify -pl java/it -Dbeambridge.testkit.tls=true
 
@@ -49,7 +57,7 @@ bench: setup
 	@JAVA_HOME=$(JDK) BENCH_OPTS="$(BENCH_OPTS)" ci/bench.sh
 
 run: build
-	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" ci/run-demo.sh
+	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" VISIBLE="$(VISIBLE)" METRICS_PORT="$(METRICS_PORT)" ci/run-demo.sh
 
 clean:
 	rm -rf _build

@@ -37,9 +37,11 @@ import org.junit.jupiter.api.Test;
  *   node                          a node and its processes: interfaces       (API)
  *   internal.runtime              processes, mailboxes, signals, gen:call    (hidden)
  *   internal.rpc                  rex, erpc, built-in functions, rpc client  (hidden)
+ *   internal.global               a visible node's global_name_server        (hidden)
  *   internal.dist                 the node: connections, handshake, EPMD     (hidden)
  *   gen                           GenServer, Supervisor, sys                 (API)
  *   registry, global, rpc         built on gen                               (API)
+ *   pg                            process groups, beside them                (API)
  * </pre>
  *
  * A lower layer never imports a higher one; the runtime implements {@code node}'s
@@ -49,7 +51,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     static final String BASE = "io.beambridge";
     static final Set<String> API = Set.of("io.beambridge.term", "io.beambridge.node", "io.beambridge.gen",
-            "io.beambridge.registry", "io.beambridge.global", "io.beambridge.rpc");
+            "io.beambridge.registry", "io.beambridge.global", "io.beambridge.rpc", "io.beambridge.pg");
 
     static JavaClasses classes;
 
@@ -78,7 +80,7 @@ class ArchitectureTest {
     void theRuntimeNeverReachesUpIntoTheApiAboveNode() {
         noClasses().that().resideInAPackage("io.beambridge.internal..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.beambridge.gen..", "io.beambridge.registry..",
-                        "io.beambridge.global..", "io.beambridge.rpc..")
+                        "io.beambridge.global..", "io.beambridge.rpc..", "io.beambridge.pg..")
                 .check(classes);
     }
 
@@ -94,14 +96,58 @@ class ArchitectureTest {
     void apiLayersAboveTheRuntimeKeepTheirOrder() {
         onlyOn("io.beambridge.gen", "io.beambridge.term", "io.beambridge.node", "io.beambridge.gen",
                 "io.beambridge.internal.runtime", "io.beambridge.internal.rpc", "io.beambridge.internal.dist");
-        for (String p : List.of("io.beambridge.registry", "io.beambridge.global", "io.beambridge.rpc")) {
+        for (String p : List.of("io.beambridge.registry", "io.beambridge.rpc")) {
             onlyOn(p, "io.beambridge.term", "io.beambridge.node", "io.beambridge.gen", p,
                     "io.beambridge.internal.runtime", "io.beambridge.internal.rpc", "io.beambridge.internal.dist");
         }
+        // global's API: a visible node's own name server (internal.global), else a BEAM node's by rpc
+        onlyOn("io.beambridge.global", "io.beambridge.term", "io.beambridge.node", "io.beambridge.gen",
+                "io.beambridge.global", "io.beambridge.internal.runtime", "io.beambridge.internal.rpc",
+                "io.beambridge.internal.dist", "io.beambridge.internal.global");
+    }
+
+    @Test
+    void pgUsesTheLowerLayersOnly() {
+        // process groups: terms, nodes, gen and the runtime; not the registry, global or rpc API beside it
+        onlyOn("io.beambridge.pg", "io.beambridge.term", "io.beambridge.node", "io.beambridge.gen", "io.beambridge.pg",
+                "io.beambridge.internal.runtime", "io.beambridge.internal.rpc", "io.beambridge.internal.dist");
+    }
+
+    @Test
+    void theGlobalNameServerSitsBetweenRpcAndDistribution() {
+        // a visible node's global_name_server: processes and rex below it; the engine starts it
+        onlyOn("io.beambridge.internal.global", "io.beambridge.term", "io.beambridge.node",
+                "io.beambridge.internal.runtime", "io.beambridge.internal.rpc", "io.beambridge.internal.global");
+    }
+
+    /**
+     * The meters' hooks ({@code internal.metrics}): the runtime, distribution and API layers all
+     * report to them, and they depend on no other beambridge package, so every package may use them.
+     */
+    static final String METRICS = "io.beambridge.internal.metrics";
+
+    @Test
+    void metricsDependOnNothingElseOfBeambridge() {
+        onlyOn(METRICS, METRICS);
+    }
+
+    @Test
+    void micrometerIsUsedByTheMetricsPackageOnly() {
+        // Micrometer is optional: only the class loaded when a registry is given may touch it
+        noClasses().that().resideOutsideOfPackage(METRICS)
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+                .check(classes);
+        noClasses().that().resideInAPackage(METRICS)
+                .and().haveNameNotMatching("io\\.beambridge\\.internal\\.metrics\\.MicrometerMetrics(\\$.*)?")
+                .should().dependOnClassesThat().resideInAPackage("io.micrometer..")
+                .check(classes);
     }
 
     private static void onlyOn(String pkg, String... allowed) {
-        Set<String> ok = Set.of(allowed);
+        Set<String> ok = new java.util.HashSet<>(Set.of(allowed));
+        if (!pkg.equals(METRICS)) {
+            ok.add(METRICS);
+        }
         noClasses().that().resideInAPackage(pkg)
                 .should().dependOnClassesThat(com.tngtech.archunit.base.DescribedPredicate.describe(
                         "are beambridge classes outside " + ok,

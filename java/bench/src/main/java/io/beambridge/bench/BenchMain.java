@@ -495,6 +495,61 @@ public final class BenchMain {
             }
         });
         procs.forEach(Proc::close);
+        globalVisible();
+    }
+
+    /**
+     * A visible Java node (its own global name server) joins A and B; then the same
+     * measurement on B and on the Java node, in that three-node cluster: registrations lock
+     * and reach all three either way; a lookup is a table read on the node itself.
+     */
+    private void globalVisible() throws Exception {
+        Node visible = cluster.javaNode("bench_visible", o -> o.visible(true));
+        try {
+            visible.connect(a.name());
+            visible.connect(b.name());
+            Global global = Global.of(visible);
+            global.sync();
+            Map<String, Double> bg = asMap(b.rpc(Duration.ofMinutes(5), BENCH, Atom.of("global_bench"), globalNames,
+                    warmMs, ms));
+            put("global.visible.beam.register_per_s", bg.get("registered") * 1000 / bg.get("register_ms"));
+            put("global.visible.beam.lookup", outcome(Map.of("count", bg.get("lookups.count"), "errors",
+                    bg.get("lookups.errors"), "ms", bg.get("lookups.ms"))));
+            List<Proc> procs = new ArrayList<>();
+            for (int i = 0; i < globalNames; i++) {
+                procs.add(visible.mailbox());
+            }
+            List<Term> names = new ArrayList<>();
+            long[] elapsed = new long[1];
+            JavaLoad.once(visible, self -> {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < globalNames; i++) {
+                    Term name = Term.Tuple.of(Atom.of("bench_global_visible"), Term.Int.of(i + 1));
+                    if (global.registerName(name, procs.get(i).self())) {
+                        names.add(name);
+                    }
+                }
+                elapsed[0] = System.nanoTime() - t0;
+            });
+            put("global.visible.java.registered", (double) names.size());
+            put("global.visible.java.register_per_s", names.size() * 1e9 / elapsed[0]);
+            if (!names.isEmpty()) {
+                put("global.visible.java.lookup", JavaLoad.run(visible, 1, warmMs, ms, false, self -> {
+                    Term name = names.get(ThreadLocalRandom.current().nextInt(names.size()));
+                    if (global.whereisName(name) == null) {
+                        throw new IllegalStateException("global name " + name + " not found");
+                    }
+                }));
+            }
+            JavaLoad.once(visible, self -> {
+                for (Term name : names) {
+                    global.unregisterName(name);
+                }
+            });
+            procs.forEach(Proc::close);
+        } finally {
+            visible.close();
+        }
     }
 
     private void jmh() throws Exception {

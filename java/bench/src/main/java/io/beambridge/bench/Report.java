@@ -277,6 +277,17 @@ final class Report {
         double lj = rate("global.java.lookup");
         row("lookups (`whereis_name`)", perSec(lb), perSec(lj), ratio(lj, lb));
         line("");
+        line("A visible Java node (`NodeOptions.visible(true)`, its own global name server) joined to A and B; "
+                + "the same measurement on B and on the Java node, in that three-node cluster.");
+        line("");
+        header("", "BEAM (`:global` on B)", "Java (`Global`, visible node)", "Java ÷ BEAM");
+        double vb = num("global.visible.beam.register_per_s");
+        double vj = num("global.visible.java.register_per_s");
+        row("registrations", perSec(vb), perSec(vj), ratio(vj, vb));
+        double vlb = rate("global.visible.beam.lookup");
+        double vlj = rate("global.visible.java.lookup");
+        row("lookups (`whereis_name`)", perSec(vlb), perSec(vlj), ratio(vlj, vlb));
+        line("");
 
         line("### Targets");
         line("");
@@ -289,6 +300,8 @@ final class Report {
                 rate("call.beam-ji.16"), 1.5);
         target("BEAM→Java calls ≥ 1.5× raw JInterface, 64 callers", rate("call.beam-java.64"),
                 rate("call.beam-ji.64"), 1.5);
+        target("global lookups on a visible Java node ≥ 1.0× on a BEAM node", rate("global.visible.java.lookup"),
+                rate("global.visible.beam.lookup"), 1.0);
         target("calls inside one Java node ≥ inside one BEAM node, 1 caller", num("local.java.1"),
                 rate("local.beam.1"), 1.0);
         target("calls inside one Java node ≥ inside one BEAM node, 16 callers", num("local.java.16"),

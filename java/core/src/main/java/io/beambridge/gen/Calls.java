@@ -1,6 +1,7 @@
 package io.beambridge.gen;
 
 import io.beambridge.internal.dist.Engine;
+import io.beambridge.internal.metrics.NodeMetrics;
 import io.beambridge.internal.runtime.GenCall;
 import io.beambridge.internal.runtime.LocalProc;
 import io.beambridge.node.ExitException;
@@ -67,7 +68,41 @@ final class Calls {
      * server of this node.
      */
     static Term call(LocalProc self, ServerRef ref, Atom label, Object request, long timeoutNanos) {
-        return call(self, resolve(self, ref), label, request, timeoutNanos);
+        NodeMetrics metrics = self.table().metrics();
+        if (!metrics.enabled() || !GenCall.GEN_CALL.equals(label)) {
+            return call(self, resolve(self, ref), label, request, timeoutNanos);
+        }
+        long started = System.nanoTime();
+        NodeMetrics.Outcome outcome = NodeMetrics.Outcome.EXIT;
+        try {
+            Term reply = call(self, resolve(self, ref), label, request, timeoutNanos);
+            outcome = NodeMetrics.Outcome.OK;
+            return reply;
+        } catch (ExitException e) {
+            outcome = outcome(e.reason());
+            throw e;
+        } finally {
+            Atom server = switch (ref) {
+                case ServerRef.Local l -> l.name();
+                case ServerRef.Remote r -> r.name();
+                default -> null;
+            };
+            metrics.callMade(server, outcome, System.nanoTime() - started);
+        }
+    }
+
+    /** A call's exit reason as the outcome of {@code beambridge.calls.made}. */
+    private static NodeMetrics.Outcome outcome(Term reason) {
+        if (Atom.TIMEOUT.equals(reason)) {
+            return NodeMetrics.Outcome.TIMEOUT;
+        }
+        if (Atom.NOPROC.equals(reason)) {
+            return NodeMetrics.Outcome.NOPROC;
+        }
+        if (reason instanceof Term.Tuple t && t.isTagged(GenCall.NODEDOWN, 2)) {
+            return NodeMetrics.Outcome.NODEDOWN;
+        }
+        return NodeMetrics.Outcome.EXIT;
     }
 
     static Term call(LocalProc self, Target t, Atom label, Object request, long timeoutNanos) {

@@ -1,5 +1,6 @@
 package io.beambridge.gen;
 
+import io.beambridge.node.FunctionClauseError;
 import io.beambridge.term.BadTermException;
 import io.beambridge.term.Codec;
 import io.beambridge.term.Term;
@@ -20,7 +21,8 @@ import java.util.Map;
  * clauses of one GenServer class, and how a message picks one: the clauses whose first
  * parameter's type the message fits are tried — records, enums and sealed interfaces
  * first, then other Java types, then a clause taking any {@code Term} — each read with
- * its type's {@link Codec}; the first that reads it runs. Found once per class, by
+ * its type's {@link Codec}; the first that reads it, and does not throw
+ * {@link FunctionClauseError} (its guard), runs. Found once per class, by
  * reflection; invoked through method handles.
  */
 final class Clauses {
@@ -114,6 +116,8 @@ final class Clauses {
                         ? c.handle().invokeExact((Object) server, value, (Object) from, (Object) state)
                         : c.handle().invokeExact((Object) server, value, (Object) state);
                 return (Result<S>) r;
+            } catch (FunctionClauseError e) {
+                continue; // the clause's guard does not hold: try the next one
             } catch (Exception | Error e) {
                 throw e;
             } catch (Throwable t) {

@@ -5,15 +5,20 @@ import io.beambridge.term.Term;
 import org.slf4j.Logger;
 
 /**
- * A GenServer's crash report, as Elixir's logger shows one:
+ * A GenServer's crash report, as Elixir's logger shows one (at level debug, which adds the
+ * state and the client):
  * <pre>
  * GenServer MyApp.Server terminating
- * ** (RuntimeError) boom
- *     Server.java:42: com.example.Server.handle/2
- * Last message (from #PID&lt;java@host.12.0&gt;): :hello
+ * ** (RuntimeError) java.lang.IllegalStateException: boom
+ *     Server.java:42: :"com.example.Server".handle/0
+ *     ServerProcess.java:250: :"io.beambridge.gen.ServerProcess".call/0
+ * Last message (from #PID&lt;ex@host.96.0&gt;): :hello
  * State: %{id: 1}
+ * Client #PID&lt;ex@host.96.0&gt; is remote on node :ex@host
  * </pre>
- * The Java exception, when there is one, follows with its full stack trace.
+ * The stack lines are the exit reason's, formatted as {@code Exception.format_stacktrace_entry/1}
+ * formats them — for a Java exception, its Java frames (as many as the reason carries). The Java
+ * exception itself, when there is one, follows with its full stack trace and causes.
  */
 final class CrashReport {
     private CrashReport() {}
@@ -30,6 +35,9 @@ final class CrashReport {
         }
         sb.append(": ").append(message == null ? "none" : shown(message));
         sb.append("\nState: ").append(state);
+        if (from != null) {
+            sb.append("\nClient ").append(from.caller()).append(client(from.caller()));
+        }
         if (cause != null && !(cause instanceof io.beambridge.node.ExitException)) {
             log.error("{}", sb, cause);
         } else {
@@ -60,17 +68,45 @@ final class CrashReport {
         if (reason instanceof Term.Tuple t && t.arity() == 2 && t.get(0) instanceof Atom a && a.is("function_clause")
                 && t.get(1) instanceof Term.List stack && !stack.isEmpty()
                 && stack.get(0) instanceof Term.Tuple top && top.arity() == 4) {
-            return "** (FunctionClauseError) no function clause matching in " + mfa(top) + "\n    " + frame(top);
+            return "** (FunctionClauseError) no function clause matching in " + arity(top) + "\n    " + frame(top);
         }
         return "** (stop) " + reason;
     }
 
+    /** Elixir's {@code Client ... is alive / is dead / is remote on node ...}. */
+    private static String client(io.beambridge.term.Pid caller) {
+        io.beambridge.internal.runtime.LocalProc self = io.beambridge.internal.runtime.LocalProc.current();
+        if (self == null || !caller.node().equals(self.nodeName())) {
+            return " is remote on node " + new Atom(caller.node());
+        }
+        io.beambridge.internal.runtime.LocalProc p = self.table().lookup(caller);
+        return p != null && p.isAlive() ? " is alive" : " is dead";
+    }
+
+    /** {@code Exception.format_mfa/3}: {@code Mod.fun/arity}, or {@code Mod.fun(args)} when the arguments are known. */
     private static String mfa(Term.Tuple f) {
-        String m = f.get(0) instanceof Atom a && a.name().startsWith("Elixir.") ? a.name().substring(7)
-                : f.get(0).toString();
-        String fn = f.get(1) instanceof Atom a ? a.name() : f.get(1).toString();
-        String arity = f.get(2) instanceof Term.List args ? Integer.toString(args.size()) : f.get(2).toString();
-        return m + "." + fn + "/" + arity;
+        String m = f.get(0).toString(); // inspect: MyApp.Server, :gen_server, :"com.example.Server"
+        String fn = f.get(1) instanceof Atom a ? function(a.name()) : f.get(1).toString();
+        if (f.get(2) instanceof Term.List args) {
+            StringBuilder sb = new StringBuilder(m).append('.').append(fn).append('(');
+            for (int i = 0; i < args.size(); i++) {
+                sb.append(i == 0 ? "" : ", ").append(args.get(i));
+            }
+            return sb.append(')').toString();
+        }
+        return m + "." + fn + "/" + f.get(2);
+    }
+
+    /** {@code Mod.fun/arity} (the length of the arguments when they are known). */
+    private static String arity(Term.Tuple f) {
+        String fn = f.get(1) instanceof Atom a ? function(a.name()) : f.get(1).toString();
+        String n = f.get(2) instanceof Term.List args ? Integer.toString(args.size()) : f.get(2).toString();
+        return f.get(0) + "." + fn + "/" + n;
+    }
+
+    /** A function name as Elixir shows it after a dot: as it is when it is an identifier, else quoted. */
+    private static String function(String name) {
+        return name.matches("[a-z_][a-zA-Z0-9_]*[?!]?") ? name : "\"" + name.replace("\"", "\\\"") + "\"";
     }
 
     private static String frame(Term frame) {

@@ -4,6 +4,7 @@ import io.beambridge.internal.dist.Engine;
 import io.beambridge.internal.runtime.Errors;
 import io.beambridge.internal.runtime.GenCall;
 import io.beambridge.internal.runtime.LocalProc;
+import io.beambridge.node.ErlangThrow;
 import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
 import io.beambridge.term.Atom;
@@ -264,7 +265,7 @@ public final class DynamicSupervisor {
                         List<Term> args = new ArrayList<>(options.extraArguments());
                         args.addAll(b.args());
                         // the bound start_link links to its caller: this supervisor
-                        yield Engine.of(node).rex().apply(self, self.self(), b.module(), b.function(), args);
+                        yield Engine.of(node).rex().applyHere(self, b.module(), b.function(), args);
                     }
                 };
             } catch (ExitException e) {
@@ -272,6 +273,8 @@ public final class DynamicSupervisor {
                     throw e;
                 }
                 return Term.tuple(Atom.ERROR, e.reason());
+            } catch (ErlangThrow t) { // as DynamicSupervisor's exit_reason(:throw, value, stack)
+                return Term.tuple(Atom.ERROR, Term.tuple(Term.tuple(Atom.of("nocatch"), t.value()), Term.List.EMPTY));
             } catch (Exception e) {
                 return Term.tuple(Atom.ERROR, Term.tuple(Errors.error(e), Errors.stacktrace(e)));
             }
@@ -297,6 +300,10 @@ public final class DynamicSupervisor {
                     log.error("DynamicSupervisor {} reached max restart intensity; shutting down",
                             Exits.inspect(LocalProc.current()));
                     return Result.stop(Atom.SHUTDOWN, st);
+                }
+                LocalProc self = LocalProc.current();
+                if (self.table().metrics().enabled()) {
+                    self.table().metrics().restart(self.registeredName());
                 }
                 Term reply = run(c.start());
                 if (reply instanceof Term.Tuple r && r.arity() >= 2 && Atom.OK.equals(r.get(0)) && r.get(1) instanceof Pid now) {

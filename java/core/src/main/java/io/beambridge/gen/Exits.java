@@ -45,6 +45,6 @@ final class Exits {
     /** How Elixir shows a process in messages: {@code inspect} of its registered name, else of its pid. */
     static String inspect(LocalProc self) {
         Atom name = self.registeredName();
-        return name != null ? name.toString() : self.self().toString();
+        return name != null ? name.toString() : self.self().inspectLocal();
     }
 }

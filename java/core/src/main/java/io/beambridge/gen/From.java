@@ -1,7 +1,11 @@
 package io.beambridge.gen;
 
+import io.beambridge.internal.dist.Engine;
 import io.beambridge.internal.runtime.GenCall;
+import io.beambridge.internal.runtime.LocalProc;
 import io.beambridge.internal.runtime.ProcessTable;
+import io.beambridge.node.Node;
+import io.beambridge.term.BadTermException;
 import io.beambridge.term.Pid;
 import io.beambridge.term.Term;
 
@@ -24,6 +28,21 @@ public final class From {
         this.table = table;
         this.server = server;
         this.term = term;
+    }
+
+    /**
+     * The From written as {@code {pid, tag}} ({@link #toTerm}, or a From an Elixir server
+     * passed on in a message), to reply to from {@code node}: the reply is sent as from the
+     * calling process when it is one of {@code node}'s, else as from a temporary process.
+     *
+     * @throws BadTermException when {@code from} is not {@code {pid, tag}}
+     */
+    public static From of(Node node, Term from) {
+        if (!(from instanceof Term.Tuple t) || t.arity() != 2 || !(t.get(0) instanceof Pid)) {
+            throw new BadTermException("", "a From {pid, tag}", from);
+        }
+        ProcessTable table = Engine.of(node).table();
+        return new From(table, table.asCaller(LocalProc::self), t);
     }
 
     /** The calling process. */

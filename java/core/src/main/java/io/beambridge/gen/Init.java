@@ -1,5 +1,7 @@
 package io.beambridge.gen;
 
+import io.beambridge.node.ExitException;
+import io.beambridge.term.Atom;
 import io.beambridge.term.Term;
 import java.time.Duration;
 import java.util.Objects;
@@ -32,6 +34,33 @@ public sealed interface Init<S> {
     /** {@code {:stop, reason}}: the server exits with {@code reason}; the start fails with it. */
     static <S> Init<S> stop(Term reason) {
         return new Stop<>(Objects.requireNonNull(reason, "reason"));
+    }
+
+    /**
+     * What {@code init/1} returned, written as Erlang writes it, for a server whose state is
+     * a term: {@code {:ok, state}}, {@code {:ok, state, timeout | :hibernate | {:continue,
+     * arg}}}, {@code :ignore} or {@code {:stop, reason}}.
+     *
+     * @throws ExitException with reason {@code {:bad_return_value, term}} when it is none of
+     *     these: thrown from {@link GenServer#init()}, the start fails with that reason
+     */
+    static Init<Term> fromTerm(Term term) {
+        if (term instanceof Atom a && a.name().equals("ignore")) {
+            return ignore();
+        }
+        if (term instanceof Term.Tuple t && t.isTagged("ok", 2)) {
+            return ok(t.get(1));
+        }
+        if (term instanceof Term.Tuple t && t.isTagged("ok", 3)) {
+            Next next = Next.fromTerm(t.get(2));
+            if (next != null) {
+                return new Ok<>(t.get(1), next);
+            }
+        }
+        if (term instanceof Term.Tuple t && t.isTagged("stop", 2)) {
+            return stop(t.get(1));
+        }
+        throw new ExitException(Exits.badReturn(term));
     }
 
     /** {@code {:ok, state[, next]}}. */

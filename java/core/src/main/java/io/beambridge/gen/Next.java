@@ -1,6 +1,7 @@
 package io.beambridge.gen;
 
 import io.beambridge.node.Timeout;
+import io.beambridge.term.Atom;
 import io.beambridge.term.Term;
 import java.time.Duration;
 import java.util.Objects;
@@ -47,6 +48,20 @@ public sealed interface Next {
     /** A timeout; {@link Timeout#INFINITY} is {@link #WAIT}. */
     static Next after(Duration timeout) {
         return Timeout.isInfinite(timeout) ? WAIT : new After(timeout);
+    }
+
+    /**
+     * The last element of a callback's return as Erlang writes it: a timeout in ms,
+     * {@code :infinity}, {@code :hibernate} or {@code {:continue, arg}}; null for anything else.
+     */
+    static Next fromTerm(Term t) {
+        if (t instanceof Term.Int i && i.value() >= 0 && i.value() <= 0xFFFFFFFFL) {
+            return after(Duration.ofMillis(i.value()));
+        }
+        if (t instanceof Atom a) {
+            return a.equals(Atom.INFINITY) ? WAIT : a.name().equals("hibernate") ? HIBERNATE : null;
+        }
+        return t instanceof Term.Tuple c && c.isTagged("continue", 2) ? new Continue(c.get(1)) : null;
     }
 
     /** {@code {:continue, arg}}; {@code arg} is converted with {@link Term#of}. */

@@ -1,5 +1,7 @@
 package io.beambridge.gen;
 
+import io.beambridge.node.ExitException;
+import io.beambridge.term.Atom;
 import io.beambridge.term.Term;
 import java.time.Duration;
 import java.util.Objects;
@@ -50,6 +52,51 @@ public sealed interface Result<S> {
      */
     static <S> Stop<S> stop(Term reason, Object reply, S state) {
         return new Stop<>(Objects.requireNonNull(reason, "reason"), Term.of(reply), state);
+    }
+
+    /**
+     * A callback's return written as Erlang writes it, for a server whose state is a term:
+     * {@code {:reply, reply, state}}, {@code {:noreply, state}}, {@code {:stop, reason,
+     * state}}, {@code {:stop, reason, reply, state}}, the first two with an optional
+     * timeout, {@code :hibernate} or {@code {:continue, arg}}. What a thrown value
+     * ({@link io.beambridge.node.ErlangThrow}) is read as.
+     *
+     * @throws ExitException with reason {@code {:bad_return_value, term}} when it is none
+     *     of these: thrown from a callback, it ends the server as gen_server does
+     */
+    static Result<Term> fromTerm(Term term) {
+        if (term instanceof Term.Tuple t && t.arity() >= 2 && t.get(0) instanceof Atom tag) {
+            switch (tag.name()) {
+                case "reply" -> {
+                    if (t.arity() == 3) {
+                        return reply(t.get(1), t.get(2));
+                    }
+                    Next next = t.arity() == 4 ? Next.fromTerm(t.get(3)) : null;
+                    if (next != null) {
+                        return new Reply<>(t.get(1), t.get(2), next);
+                    }
+                }
+                case "noreply" -> {
+                    if (t.arity() == 2) {
+                        return noreply(t.get(1));
+                    }
+                    Next next = t.arity() == 3 ? Next.fromTerm(t.get(2)) : null;
+                    if (next != null) {
+                        return new NoReply<>(t.get(1), next);
+                    }
+                }
+                case "stop" -> {
+                    if (t.arity() == 3) {
+                        return stop(t.get(1), t.get(2));
+                    }
+                    if (t.arity() == 4) {
+                        return new Stop<>(t.get(1), t.get(2), t.get(3));
+                    }
+                }
+                default -> { }
+            }
+        }
+        throw new ExitException(Exits.badReturn(term));
     }
 
     /** {@code {:reply, reply, state[, next]}}. */

@@ -1,12 +1,16 @@
 package io.beambridge.gen;
 
+import io.beambridge.internal.metrics.NodeMetrics;
 import io.beambridge.internal.runtime.Described;
 import io.beambridge.internal.runtime.Errors;
 import io.beambridge.internal.runtime.GenCall;
 import io.beambridge.internal.runtime.LocalProc;
 import io.beambridge.internal.runtime.Reactor;
 import io.beambridge.internal.runtime.Signal;
+import io.beambridge.node.ErlangError;
+import io.beambridge.node.ErlangThrow;
 import io.beambridge.node.ExitException;
+import io.beambridge.node.FunctionClauseError;
 import io.beambridge.term.Atom;
 import io.beambridge.term.Pid;
 import io.beambridge.term.Term;
@@ -59,7 +63,7 @@ final class ServerProcess<S> implements Reactor, Described {
     private final ServerRef name;
     private S state;
     private Pid parent;
-    private Object starter; // the starter's pid; with LINK_PARENT, {starter, parent}: link to the parent first
+    private Object starter; // the starter's pid (with a parent to link to: {starter, parent}); after init, the ancestor
     private TimeoutMarker timer;
     private SysServer.Debug debug;
 
@@ -148,9 +152,12 @@ final class ServerProcess<S> implements Reactor, Described {
         } else {
             ackTo = (Pid) starter;
         }
-        starter = null;
+        starter = ackTo; // from now on, the ancestor ($ancestors)
         if (parent == null) {
             parent = self.self();
+        }
+        if (server instanceof SupervisorServer || server instanceof DynamicSupervisor.Server) {
+            self.table().noteSupervisor(self, parent); // a graceful node stop stops the trees in order
         }
         if (name != null) {
             Pid holder = register(self);
@@ -162,11 +169,13 @@ final class ServerProcess<S> implements Reactor, Described {
         Init<S> result;
         try {
             result = server.init();
+        } catch (ErlangThrow thrown) { // gen_server takes a thrown value as init's return
+            result = initThrown(self, ackTo, thrown);
         } catch (Throwable t) {
             if (!self.isAlive()) {
                 throw new ExitException(self.exitReason());
             }
-            Term reason = Errors.reasonOf(t);
+            Term reason = callbackReason(t, "init", 1, null);
             if (!(t instanceof ExitException)) {
                 log.error("GenServer {} ({}) crashed in init: {}", Exits.inspect(self), server.getClass().getName(),
                         reason, t);
@@ -197,6 +206,17 @@ final class ServerProcess<S> implements Reactor, Described {
                 ack(self, ackTo, new StartResult.Failed(reason));
                 throw new ExitException(reason);
             }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Init<S> initThrown(LocalProc self, Pid ackTo, ErlangThrow thrown) {
+        try {
+            return (Init<S>) (Init<?>) Init.fromTerm(thrown.value());
+        } catch (ExitException bad) {
+            unregister(self);
+            ack(self, ackTo, new StartResult.Failed(bad.reason()));
+            throw bad;
         }
     }
 
@@ -244,11 +264,16 @@ final class ServerProcess<S> implements Reactor, Described {
 
     private void call(LocalProc self, Term.Tuple message) {
         From from = new From(self.table(), self.self(), (Term.Tuple) message.get(1));
+        NodeMetrics metrics = self.table().metrics();
+        long started = metrics.enabled() ? System.nanoTime() : 0;
         Result<S> r;
         try {
             r = server.handleCall(message.get(2), from, state);
         } catch (Throwable t) {
-            throw crash(self, t, message, from);
+            r = caught(self, t, Clauses.Kind.CALL, message.get(2), message, from);
+        }
+        if (started != 0) {
+            metrics.callServed(self.registeredName(), System.nanoTime() - started);
         }
         result(self, r, from, message);
     }
@@ -265,7 +290,7 @@ final class ServerProcess<S> implements Reactor, Described {
             }
             r = ((LocalRequests<S>) lr).handleLocalCall(lc.request(), from, state);
         } catch (Throwable t) {
-            throw crash(self, t, Atom.of("java_request"), from);
+            throw crash(self, t, Atom.of("java_request"), from, "handle_call", 3, null);
         }
         result(self, r, from, Atom.of("java_request"));
     }
@@ -275,7 +300,7 @@ final class ServerProcess<S> implements Reactor, Described {
         try {
             r = server.handleCast(message.get(1), state);
         } catch (Throwable t) {
-            throw crash(self, t, message, null);
+            r = caught(self, t, Clauses.Kind.CAST, message.get(1), message, null);
         }
         result(self, r, null, message);
     }
@@ -285,7 +310,7 @@ final class ServerProcess<S> implements Reactor, Described {
         try {
             r = server.handleInfo(message, state);
         } catch (Throwable t) {
-            throw crash(self, t, message, null);
+            r = caught(self, t, Clauses.Kind.INFO, message, message, null);
         }
         result(self, r, null, message);
     }
@@ -335,7 +360,7 @@ final class ServerProcess<S> implements Reactor, Described {
             try {
                 r = server.handleContinue(c.arg(), state);
             } catch (Throwable t) {
-                throw crash(self, t, continueMessage, null);
+                r = caught(self, t, Clauses.Kind.CONTINUE, c.arg(), continueMessage, null);
             }
             isCall = false;
             message = continueMessage;
@@ -352,7 +377,7 @@ final class ServerProcess<S> implements Reactor, Described {
                 try {
                     r = server.handleContinue(c.arg(), state);
                 } catch (Throwable t) {
-                    throw crash(self, t, continueMessage, null);
+                    r = caught(self, t, Clauses.Kind.CONTINUE, c.arg(), continueMessage, null);
                 }
                 result(self, r, null, continueMessage);
             }
@@ -401,16 +426,21 @@ final class ServerProcess<S> implements Reactor, Described {
         try {
             return clauses.dispatch(server, kind, message, from, state);
         } catch (Clauses.NoClause e) {
-            Term stateTerm = safeStateTerm(server, state);
-            Term.List args = kind == Clauses.Kind.CALL ? Term.List.of(message, from.toTerm(), stateTerm)
-                    : Term.List.of(message, stateTerm);
             if (e.lastError != null) {
                 log.warn("no {} clause of {} takes {} (nearest: {})", kind.callback, server.getClass().getName(), message,
                         e.lastError.getMessage());
             }
             throw new ExitException(Term.Tuple.of(Errors.FUNCTION_CLAUSE,
-                    Errors.clauseStack(server.module(), kind.callback, args, null)));
+                    Errors.clauseStack(server.module(), kind.callback, callbackArgs(server, kind, message, from, state),
+                            null)));
         }
+    }
+
+    /** The arguments of a callback as Erlang passes them: {@code [request, from, state]} or {@code [message, state]}. */
+    private static <S> Term.List callbackArgs(GenServer<S> server, Clauses.Kind kind, Term message, From from, S state) {
+        Term stateTerm = safeStateTerm(server, state);
+        return kind == Clauses.Kind.CALL ? Term.List.of(message, from.toTerm(), stateTerm)
+                : Term.List.of(message, stateTerm);
     }
 
     /** {@link GenServer#stateTerm}'s default. */
@@ -467,11 +497,58 @@ final class ServerProcess<S> implements Reactor, Described {
      * A callback threw: unless the process was killed meanwhile (then it is already dead and
      * nothing runs), terminate runs with the exception's reason.
      */
-    private ExitException crash(LocalProc self, Throwable t, Term message, From from) {
+    private ExitException crash(LocalProc self, Throwable t, Term message, From from, String callback, int arity,
+            Term.List args) {
         if (!self.isAlive()) {
             return t instanceof ExitException e ? e : new ExitException(self.exitReason());
         }
-        return terminate(self, Errors.reasonOf(t), state, message, from, t);
+        return terminate(self, callbackReason(t, callback, arity, args), state, message, from, t);
+    }
+
+    /**
+     * A callback {@code kind} threw {@code t} while handling {@code request}: a thrown value
+     * ({@link ErlangThrow}) is what the callback returned, as gen_server takes it; anything
+     * else ends the server ({@link #crash}).
+     */
+    @SuppressWarnings("unchecked")
+    private Result<S> caught(LocalProc self, Throwable t, Clauses.Kind kind, Term request, Term message, From from) {
+        if (t instanceof ErlangThrow thrown && self.isAlive()) {
+            try {
+                return (Result<S>) (Result<?>) Result.fromTerm(thrown.value());
+            } catch (ExitException bad) {
+                throw terminate(self, bad.reason(), state, message, from, null);
+            }
+        }
+        Term.List args = t instanceof FunctionClauseError ? callbackArgs(server, kind, request, from, state) : null;
+        throw crash(self, t, message, from, kind.callback, kind.arity, args);
+    }
+
+    /**
+     * The exit reason of a callback that threw {@code t}, as an Elixir server's: an exit's
+     * own reason; an error with a stack that starts with the callback
+     * ({@code {module, :handle_call, 3, location}}, where location is the line of the
+     * server's class nearest the error), then the Java frames; a function clause error
+     * with the callback's arguments ({@code args}) in place of its arity.
+     */
+    private Term callbackReason(Throwable t, String callback, int arity, Term.List args) {
+        if (t instanceof ExitException e) {
+            return e.reason();
+        }
+        if (t instanceof ErlangError e && e.stacktrace() != null) {
+            return Term.Tuple.of(e.reason(), e.stacktrace());
+        }
+        StackTraceElement[] frames = t.getStackTrace();
+        Term.List location = Term.List.EMPTY;
+        for (StackTraceElement f : frames) {
+            if (f.getClassName().equals(server.getClass().getName())) {
+                location = (Term.List) ((Term.Tuple) Errors.frame(f)).get(3);
+                break;
+            }
+        }
+        List<Term> stack = new java.util.ArrayList<>();
+        stack.add(Term.Tuple.of(server.module(), new Atom(callback), args != null ? args : Term.Int.of(arity), location));
+        stack.addAll(Errors.stacktrace(t).elements());
+        return Term.Tuple.of(Errors.error(t), Term.List.of(stack));
     }
 
     /** Calls terminate, reports an abnormal end as gen_server does, and returns the exit to throw. */
@@ -484,7 +561,7 @@ final class ServerProcess<S> implements Reactor, Described {
             if (!self.isAlive()) {
                 return t instanceof ExitException e ? e : new ExitException(self.exitReason());
             }
-            reason = Errors.reasonOf(t);
+            reason = callbackReason(t, "terminate", 2, null);
             cause = t;
         }
         if (debug != null) {
@@ -623,7 +700,7 @@ final class ServerProcess<S> implements Reactor, Described {
     private Term header(LocalProc self) {
         String tagLine = "Status for generic server";
         return switch (name) {
-            case null -> Term.charlist(tagLine + " " + self.self());
+            case null -> Term.charlist(tagLine + " " + self.self().pidToListLocal());
             case ServerRef.Via v -> Term.tuple(Term.charlist(tagLine), v.name());
             case ServerRef.Global g -> Term.tuple(Term.charlist(tagLine), g.name());
             default -> Term.charlist(tagLine + " " + Starting.localName(name).name());
@@ -651,7 +728,8 @@ final class ServerProcess<S> implements Reactor, Described {
     public Term.List dictionary() {
         return Term.List.of(
                 Term.tuple(INITIAL_CALL, Term.tuple(server.module(), INIT_ATOM, Term.Int.of(1))),
-                Term.tuple(ANCESTORS, Term.List.of(parent == null ? List.<Term>of() : List.of(parent))));
+                Term.tuple(ANCESTORS, Term.List.of(starter instanceof Pid p ? List.<Term>of(p)
+                        : parent == null ? List.<Term>of() : List.of(parent))));
     }
 
     @Override

@@ -25,11 +25,11 @@ public sealed interface StartResult {
     Term toTerm();
 
     /**
-     * The started server.
+     * The started server ({@code .pid()} is its pid).
      *
      * @throws StartException naming the result when it is not {@link Ok}
      */
-    default ServerRef orElseThrow() {
+    default ServerRef.ByPid orElseThrow() {
         if (this instanceof Ok ok) {
             return ok.server();
         }

@@ -260,6 +260,9 @@ final class SupervisorServer implements GenServer<SupervisorServer.State>, Local
             }
             return Result.stop(Atom.SHUTDOWN, st);
         }
+        if (self.table().metrics().enabled()) {
+            self.table().metrics().restart(self.registeredName());
+        }
         Term failedId = switch (st.flags.strategy()) {
             case ONE_FOR_ONE -> {
                 StartResult r = startChild(self, c.spec);

@@ -3,7 +3,9 @@ package io.beambridge.global;
 import io.beambridge.gen.ServerRef;
 import io.beambridge.gen.ViaRegistry;
 import io.beambridge.internal.dist.Engine;
-import io.beambridge.internal.rpc.RexServer;
+import io.beambridge.internal.global.GlobalServer;
+import io.beambridge.internal.global.LockCalls;
+import io.beambridge.internal.global.Resolve;
 import io.beambridge.internal.rpc.RpcClient;
 import io.beambridge.internal.runtime.LocalProc;
 import io.beambridge.node.ExitException;
@@ -11,7 +13,10 @@ import io.beambridge.node.Node;
 import io.beambridge.term.Atom;
 import io.beambridge.term.Pid;
 import io.beambridge.term.Term;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +31,20 @@ import org.slf4j.LoggerFactory;
  * GenServer.call(name, Atom.of("hello"));
  * }</pre>
  *
- * <p>A hidden Java node runs no global name server; it uses the one of a connected
- * visible BEAM node through rpc ({@code global:register_name/3}, {@code whereis_name/1},
- * ...). The name is then seen by every node of the visible cluster, and every global name
- * server monitors the Java process: when it ends, the name goes everywhere; when the Java
- * node goes down, all its names go.
+ * <p><b>Visible node</b> ({@code NodeOptions.builder(...).visible(true)}): the node runs its
+ * own {@code global_name_server} and takes part in global's protocol as a BEAM node does
+ * (see the README's section on the two modes). A lookup ({@link #whereisName}) reads the
+ * node's own table; a registration runs global's registrar here, under global's lock on
+ * every node of the cluster; {@link #setLock} and {@link #trans} take global's locks from
+ * the calling Java process, and exclude BEAM processes that take the same lock.
+ *
+ * <p><b>Hidden node</b> (the default): it runs no global name server and uses the one of a
+ * connected visible BEAM node through rpc ({@code global:register_name/3},
+ * {@code whereis_name/1}, ...). The name is then seen by every node of the visible cluster,
+ * and every global name server monitors the Java process: when it ends, the name goes
+ * everywhere; when the Java node goes down, all its names go. Locks ({@link #setLock},
+ * {@link #trans}) are asked of that node's name server and of its visible peers directly,
+ * from the Java process.
  *
  * <p>When partitions of the cluster merge with one name registered on both sides, global
  * resolves the clash on the node of one of the two pids. For a Java pid, that node is
@@ -38,12 +52,14 @@ import org.slf4j.LoggerFactory;
  * ({@link Resolver#RANDOM_EXIT}, the default, kills the loser) and custom ones bound with
  * {@code Rpc.bind}.
  *
- * <p>A name registered here for a process of this node is kept: when a visible node
- * connects (again), it is registered there again if that node's global lost it — as a BEAM
- * node's own global name server brings its names back after a reconnect — unless another
- * process took it meanwhile (that one keeps it; the loss is logged).
+ * <p>On a hidden node, a name registered here for a process of this node is kept: when a
+ * visible node connects (again), it is registered there again if that node's global lost
+ * it — as a BEAM node's own global name server brings its names back after a reconnect —
+ * unless another process took it meanwhile (that one keeps it; the loss is logged).
  *
- * <p>Thread-safe. Each operation is an rpc to a visible node and blocks until it answers.
+ * <p>Thread-safe. On a hidden node each operation is an rpc to a visible node and blocks
+ * until it answers; on a visible node a lookup is a table read and a registration blocks
+ * until global's lock is taken and the cluster's name servers have answered.
  */
 public final class Global implements ViaRegistry {
     private static final Logger log = LoggerFactory.getLogger(Global.class);
@@ -65,7 +81,11 @@ public final class Global implements ViaRegistry {
         }
     }
 
+    /** Retries for {@link #setLock(Term, List, int)}: as many as it takes. */
+    public static final int INFINITY = -1;
+
     private final Node node;
+    private final GlobalServer local; // a visible node's own name server; null on a hidden node
     private volatile String server;
     /** The names this node registered for its own processes, with their resolvers. */
     private final java.util.concurrent.ConcurrentHashMap<Term, Owned> owned = new java.util.concurrent.ConcurrentHashMap<>();
@@ -75,9 +95,21 @@ public final class Global implements ViaRegistry {
     private Global(Node node) {
         this.node = node;
         Engine engine = Engine.of(node);
-        engine.rex().bind(GLOBAL, new Atom("resolve_it"), 4, this::resolveIt);
-        LocalProc watcher = engine.spawn((io.beambridge.internal.runtime.Reactor) this::onNodeEvent);
-        engine.monitorNodes(watcher, true);
+        this.local = engine.globalServer();
+        if (local == null) {
+            Resolve.bind(engine.rex());
+            LocalProc watcher = engine.spawn((io.beambridge.internal.runtime.Reactor) this::onNodeEvent);
+            engine.monitorNodes(watcher, true);
+            if (engine.metrics().enabled()) {
+                engine.metrics().gauge("beambridge.global.names", ":global names held by live processes of this node",
+                        () -> owned.values().stream().filter(o -> engine.table().lookup(o.pid()) != null).count());
+            }
+        }
+    }
+
+    /** True on a visible node, whose own global name server answers (else a visible BEAM node's, by rpc). */
+    public boolean ownServer() {
+        return local != null;
     }
 
     /** A visible node connected: names of this node's processes that its global lost are registered again. */
@@ -130,11 +162,15 @@ public final class Global implements ViaRegistry {
     }
 
     /**
-     * The visible node used now.
+     * The node whose global name server is used now: this one when it is visible, else the
+     * visible node set with {@link #useNode}, else any connected visible node.
      *
      * @throws GlobalException when none is set and none is connected
      */
     public String server() {
+        if (local != null) {
+            return node.name();
+        }
         String s = server;
         if (s != null) {
             return s;
@@ -148,12 +184,16 @@ public final class Global implements ViaRegistry {
     }
 
     private Term call(String function, Term... args) {
+        return call(GLOBAL, function, args);
+    }
+
+    private Term call(Atom module, String function, Term... args) {
         String via = server();
         return Engine.of(node).table().asCaller((LocalProc self) -> {
             try {
-                return RpcClient.call(self, via, GLOBAL, new Atom(function), List.of(args), TIMEOUT_NANOS);
+                return RpcClient.call(self, via, module, new Atom(function), List.of(args), TIMEOUT_NANOS);
             } catch (RpcClient.BadRpc e) {
-                throw new GlobalException("global:" + function + " on " + via + " failed: " + e.reason());
+                throw new GlobalException(module.name() + ":" + function + " on " + via + " failed: " + e.reason());
             }
         });
     }
@@ -185,6 +225,9 @@ public final class Global implements ViaRegistry {
 
     /** As {@link #registerName(Term, Pid)}, with a clash resolver ({@code register_name/3}). */
     public boolean registerName(Term name, Pid pid, Resolver resolver) {
+        if (local != null) {
+            return local.registerName(name, pid, resolver.fun());
+        }
         boolean yes = new Atom("yes").equals(call("register_name", name, pid, resolver.fun()));
         if (yes && pid.node().equals(node.name())) {
             owned.put(name, new Owned(pid, resolver));
@@ -195,18 +238,48 @@ public final class Global implements ViaRegistry {
     /** Removes a global name ({@code :global.unregister_name/1}). */
     @Override
     public void unregisterName(Term name) {
+        if (local != null) {
+            local.unregisterName(name);
+            return;
+        }
         owned.remove(name);
         call("unregister_name", name);
+    }
+
+    /**
+     * Registers {@code pid} as {@code name}, taking the name from any process that holds it
+     * ({@code :global.re_register_name/2}); the holder is not told.
+     */
+    public void reRegisterName(Term name, Pid pid) {
+        reRegisterName(name, pid, Resolver.RANDOM_EXIT);
+    }
+
+    /** As {@link #reRegisterName(Term, Pid)}, with a clash resolver ({@code re_register_name/3}). */
+    public void reRegisterName(Term name, Pid pid, Resolver resolver) {
+        if (local != null) {
+            local.reRegisterName(name, pid, resolver.fun());
+            return;
+        }
+        call("re_register_name", name, pid, resolver.fun());
+        if (pid.node().equals(node.name())) {
+            owned.put(name, new Owned(pid, resolver));
+        }
     }
 
     /** The pid registered as {@code name} anywhere in the cluster, or null. */
     @Override
     public Pid whereisName(Term name) {
+        if (local != null) {
+            return local.whereis(name);
+        }
         return call("whereis_name", name) instanceof Pid p ? p : null;
     }
 
     /** Every global name. */
     public List<Term> registeredNames() {
+        if (local != null) {
+            return local.registeredNames();
+        }
         return call("registered_names") instanceof Term.List l ? l.elements() : List.of();
     }
 
@@ -227,39 +300,97 @@ public final class Global implements ViaRegistry {
         });
     }
 
-    // ------------------------------------------------------------------ resolving clashes
+    // ------------------------------------------------------------------ locks
 
-    /** {@code global:resolve_it(Method, Name, Pid1, Pid2)} for a clash involving a pid of this node. */
-    private Term resolveIt(RexServer.Call call) throws Exception {
-        Term method = call.args().get(0);
-        Term name = call.args().get(1);
-        Pid pid1 = (Pid) call.args().get(2);
-        Pid pid2 = (Pid) call.args().get(3);
-        if (!(method instanceof Term.Fun f) || !f.isExternal() || f.arity() != 3) {
-            throw new IllegalArgumentException("cannot run the resolver " + method + " on a Java node");
+    /**
+     * Sets the lock {@code id} ({@code {ResourceId, LockRequesterId}}) on this node and every
+     * visible node, held by the calling process until {@link #delLock} or its end, as
+     * {@code :global.set_lock/1}: waits (retrying with global's growing random sleeps) until
+     * no other requester holds the resource anywhere. Locks taken from BEAM and Java
+     * processes exclude each other.
+     *
+     * @throws IllegalStateException when not called from a process of this node
+     */
+    public boolean setLock(Term id) {
+        return setLock(id, lockNodes(), INFINITY);
+    }
+
+    /** {@code :global.set_lock(id, nodes, retries)}; {@code retries} {@link #INFINITY} or ≥ 0. False when not set. */
+    public boolean setLock(Term id, List<String> nodes, int retries) {
+        LocalProc self = caller("set_lock");
+        return LockCalls.setLock(self, local, id, List.copyOf(nodes), retries < 0 ? -1 : retries);
+    }
+
+    /** Releases the calling process's lock {@code id} on this node and every visible node ({@code :global.del_lock/1}). */
+    public void delLock(Term id) {
+        delLock(id, lockNodes());
+    }
+
+    /** {@code :global.del_lock(id, nodes)}. */
+    public void delLock(Term id, List<String> nodes) {
+        LockCalls.delLock(caller("del_lock"), id, List.copyOf(nodes));
+    }
+
+    /**
+     * Runs {@code action} holding the lock {@code id} on this node and every visible node
+     * ({@code :global.trans/2}), from the calling process or, outside one, a temporary one.
+     */
+    public <T> T trans(Term id, Supplier<T> action) {
+        return trans(id, action, lockNodes(), INFINITY).orElse(null);
+    }
+
+    /** {@code :global.trans(id, fun, nodes, retries)}: empty when the lock could not be set ({@code aborted}). */
+    public <T> Optional<T> trans(Term id, Supplier<T> action, List<String> nodes, int retries) {
+        List<String> on = List.copyOf(nodes);
+        return Engine.of(node).table().asCaller((LocalProc self) -> {
+            if (!LockCalls.setLock(self, local, id, on, retries < 0 ? -1 : retries)) {
+                return Optional.<T>empty();
+            }
+            try {
+                return Optional.ofNullable(action.get());
+            } finally {
+                LockCalls.delLock(self, id, on);
+            }
+        });
+    }
+
+    /**
+     * {@code :global.sync()}: returns once this node's global name server is in sync with
+     * every visible node it is connected to. On a hidden node, {@code global:sync()} on the
+     * visible node used.
+     */
+    public void sync() {
+        if (local != null) {
+            Engine.of(node).table().asCaller((LocalProc self) -> {
+                local.sync(self);
+                return null;
+            });
+        } else {
+            call("sync");
         }
-        Pid min = pid1.node().compareTo(pid2.node()) < 0 ? pid1 : pid2;
-        Pid max = min == pid1 ? pid2 : pid1;
-        LocalProc self = call.self();
-        switch (f.module().name() + ":" + f.function().name()) {
-            case "global:random_exit_name" -> {
-                log.info("global: name conflict terminating {}", Term.tuple(name, max));
-                self.exit(max, Atom.KILL);
-                return min;
-            }
-            case "global:random_notify_name" -> {
-                self.sendRaw(max, Term.tuple(CONFLICT, name));
-                return min;
-            }
-            case "global:notify_all_name" -> {
-                self.sendRaw(pid1, Term.tuple(CONFLICT, name, pid2));
-                self.sendRaw(pid2, Term.tuple(CONFLICT, name, pid1));
-                return new Atom("none");
-            }
-            default -> {
-                return Engine.of(node).rex().apply(self, call.caller(), f.module(), f.function(),
-                        List.of(name, pid1, pid2));
+    }
+
+    /** {@code [node() | nodes()]}: on a hidden node, the visible node used and its visible peers. */
+    private List<String> lockNodes() {
+        if (local != null) {
+            return local.nodes();
+        }
+        List<String> l = new ArrayList<>();
+        l.add(server());
+        if (call(new Atom("erlang"), "nodes") instanceof Term.List peers) {
+            for (Term t : peers.elements()) {
+                l.add(((Atom) t).name());
             }
         }
+        return l;
+    }
+
+    private LocalProc caller(String what) {
+        LocalProc self = LocalProc.current();
+        if (self == null || self.table() != Engine.of(node).table() || !self.isAlive()) {
+            throw new IllegalStateException(what + " is done by the lock's holder: call it from a process of "
+                    + node.name() + " (or use trans)");
+        }
+        return self;
     }
 }

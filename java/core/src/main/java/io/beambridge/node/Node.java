@@ -74,8 +74,10 @@ public interface Node extends AutoCloseable {
     Proc spawn(ProcessBody body);
 
     /**
-     * A process for the calling thread, with no body of its own: plain Java code sends
-     * and receives through it. Close it when done (it ends with {@code :normal}).
+     * A process for the calling thread, with no body of its own: plain Java code sends and
+     * receives through it. Until it is closed (it ends with {@code :normal}) it is
+     * {@link Proc#current()} of the thread that made it — when that thread runs no process —
+     * so calls made on that thread ({@code GenServer.call}, {@code Rpc.call}) are made by it.
      */
     Proc mailbox();
 
@@ -127,9 +129,34 @@ public interface Node extends AutoCloseable {
     boolean isClosed();
 
     /**
-     * Stops the node: leaves EPMD, then flushes and closes every connection (peers see
+     * Stops the node at once: leaves EPMD, then flushes and closes every connection (peers see
      * {@code :noconnection}), ends every process with reason {@code :shutdown}.
      */
     @Override
     void close();
+
+    /**
+     * Stops the node gracefully, within {@code timeout}:
+     * <ol>
+     *   <li>leaves EPMD and stops accepting connections (a peer that connects or calls now
+     *       sees the node down);
+     *   <li>drops what peers send from now on, and lets the processes handle what their
+     *       mailboxes already hold — a request received is answered — for at most a quarter
+     *       of {@code timeout};
+     *   <li>writes out what is queued for each peer and closes every connection: a peer's call
+     *       still waiting exits with {@code {:nodedown, node}}, its links and monitors fire
+     *       {@code :noconnection};
+     *   <li>stops the supervision trees, the top supervisor started last first: each
+     *       terminates its children in reverse start order, each child within its shutdown
+     *       timeout, as {@code Supervisor.stop/2};
+     *   <li>ends every other process with {@code :shutdown}; whatever still runs at
+     *       {@code timeout} is ended the same way, without its {@code terminate}.
+     * </ol>
+     * The connections close before the supervision trees stop, so that a peer's call gets a
+     * reply or {@code {:nodedown, node}}, never a half-stopped node's {@code :noproc} or
+     * {@code :shutdown}; {@code terminate} callbacks therefore run without distribution.
+     * Returns when the node has stopped; a second call, or one during {@link #close}, returns
+     * at once.
+     */
+    void stop(java.time.Duration timeout);
 }

@@ -174,7 +174,11 @@ public interface Proc extends AutoCloseable {
     /** Spawns a process linked to this one ({@code spawn_link/1}), on this process's node. */
     Proc spawnLink(ProcessBody body);
 
-    /** Ends a mailbox (a process without a body) with reason {@code :normal}. */
+    /**
+     * Ends this process with reason {@code :normal} now (links and monitors fire): what ends
+     * a {@linkplain Node#mailbox() mailbox}; a process with a body learns it at its next
+     * operation.
+     */
     @Override
     void close();
 }

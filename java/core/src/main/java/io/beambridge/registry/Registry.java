@@ -1,13 +1,12 @@
 package io.beambridge.registry;
 
 import io.beambridge.gen.ChildSpec;
+import io.beambridge.gen.GenServer;
 import io.beambridge.gen.ServerRef;
+import io.beambridge.gen.StartOptions;
 import io.beambridge.gen.StartResult;
 import io.beambridge.internal.dist.Engine;
-import io.beambridge.internal.runtime.LocalProc;
 import io.beambridge.internal.runtime.Messages;
-import io.beambridge.internal.runtime.ProcessTable;
-import io.beambridge.internal.runtime.Reactor;
 import io.beambridge.node.Node;
 import io.beambridge.term.Atom;
 import io.beambridge.term.Pid;
@@ -111,30 +110,26 @@ public final class Registry {
     private final Node node;
     private final Atom name;
     private final Keys keys;
-    private final LocalProc server;
+    private final Pid pid;
     private final RegistryStore store;
 
-    private Registry(Node node, Atom name, Options options, LocalProc parent) {
+    Registry(Node node, Atom name, Keys keys, Pid pid, RegistryStore store) {
         this.node = node;
         this.name = name;
-        this.keys = options.keys();
-        ProcessTable table = Engine.of(node).table();
-        RegistryWire[] wire = new RegistryWire[1];
-        this.server = parent == null ? table.spawn((Reactor) (self, m) -> wire[0].serve(self, m), null)
-                : parent.spawnLink((Reactor) (self, m) -> wire[0].serve(self, m));
-        this.store = new RegistryStore(table, name, options, server);
-        wire[0] = new RegistryWire(this, store, parent == null ? null : parent.self());
+        this.keys = keys;
+        this.pid = pid;
+        this.store = store;
     }
 
     /**
-     * Starts a registry registered as {@code name} on {@code node} ({@code
-     * Registry.start_link(keys: ..., name: ...)} from no process). Name it after the Elixir
-     * module callers use: {@code Atom.elixir("MyApp.ProcessRegistry")}.
+     * Starts a registry registered as {@code name} on {@code node}, linked to no process
+     * ({@code Registry.start_link(keys: ..., name: ...)} from plain Java code). Name it after
+     * the Elixir module callers use: {@code Atom.elixir("MyApp.ProcessRegistry")}.
      *
      * @throws IllegalStateException when the name is taken on the node
      */
     public static Registry start(Node node, Atom name, Options options) {
-        return start(node, name, options, null);
+        return started(node, name, GenServer.start(node, server(name, options), StartOptions.name(name)));
     }
 
     /** Starts a registry with {@link Options#of(Keys) default options}. */
@@ -142,63 +137,65 @@ public final class Registry {
         return start(node, name, Options.of(keys));
     }
 
-    private static Registry start(Node node, Atom name, Options options, LocalProc parent) {
-        Registry r = new Registry(node, name, options, parent);
-        try {
-            r.server.register(name);
-        } catch (IllegalStateException e) {
-            r.stopProcesses();
-            throw e;
-        }
-        if (parent != null) {
-            r.server.trapExit(true); // its parent's EXIT stops it, as a supervised Elixir Registry
-        }
-        running(node).put(name, r);
-        return r;
+    /**
+     * Starts a registry linked to the calling process, a process of {@code node}
+     * ({@code Registry.start_link/1}): its parent's exit stops it.
+     */
+    public static Registry startLink(Node node, Atom name, Options options) {
+        return started(node, name, GenServer.startLink(node, server(name, options), StartOptions.name(name)));
+    }
+
+    private static Registry started(Node node, Atom name, StartResult r) {
+        return switch (r) {
+            case StartResult.Ok ok -> find(node, name);
+            case StartResult.AlreadyStarted a -> throw new IllegalStateException("name " + name + " is already registered");
+            default -> throw new IllegalStateException("the registry " + name + " did not start: " + r.toTerm());
+        };
     }
 
     /**
-     * A child spec that starts the registry linked to its supervisor
-     * ({@code {Registry, keys: :unique, name: MyApp.Registry}} in an Elixir supervision
-     * tree): a shutdown from the supervisor stops it, its registrations go.
+     * The registry's process as a {@link GenServer}, to start it in other ways: linked to a
+     * remote caller ({@code RpcCall.startLink}), under a supervisor, or with other start
+     * options. Register it under {@code name} ({@code StartOptions.name(name)}): Erlang callers
+     * reach it as {@code {name, node}}.
+     */
+    public static GenServer<?> server(Atom name, Options options) {
+        return new RegistryServer(name, options);
+    }
+
+    /**
+     * A child spec that starts the registry linked to its supervisor, as
+     * {@code {Registry, keys: :unique, name: MyApp.Registry}} in an Elixir supervision tree:
+     * a shutdown from the supervisor stops it, and its registrations go.
      */
     public static ChildSpec childSpec(Node node, Atom name, Options options) {
-        return ChildSpec.supervisor(name, () -> {
-            LocalProc caller = LocalProc.current();
-            if (caller == null || caller.table() != Engine.of(node).table()) {
-                throw new IllegalStateException("a registry child starts in a supervisor of " + node.name());
-            }
-            Registry running = find(node, name);
-            if (running != null) {
-                return new StartResult.AlreadyStarted(new ServerRef.ByPid(node, running.pid()));
-            }
-            Registry r = start(node, name, options, caller);
-            return new StartResult.Ok(new ServerRef.ByPid(node, r.pid()));
-        });
+        return ChildSpec.supervisor(name, () -> GenServer.startLink(node, server(name, options), StartOptions.name(name)));
     }
 
     /** The running registry named {@code name} on {@code node}, or null. */
     public static Registry find(Node node, Atom name) {
         Registry r = running(node).get(name);
-        return r != null && r.server.isAlive() ? r : null;
+        if (r == null) {
+            return null;
+        }
+        Pid now = node.whereis(name);
+        return r.pid.equals(now) ? r : null;
     }
 
     /** The registries running on one node, by name: a node service, gone with the node. */
-    private static final class Running extends ConcurrentHashMap<Atom, Registry> {}
+    static final class Running extends ConcurrentHashMap<Atom, Registry> {}
 
-    private static Running running(Node node) {
+    static Running running(Node node) {
         return Engine.of(node).service(Running.class, t -> new Running());
     }
 
-    /** Stops the registry: its processes end, every registration goes. */
+    /** Stops the registry ({@code GenServer.stop/1}): its processes end, every registration goes. */
     public void stop() {
-        running(node).remove(name, this);
-        stopProcesses();
-    }
-
-    private void stopProcesses() {
-        server.close();
-        store.clear();
+        try {
+            GenServer.stop(ServerRef.of(node, pid));
+        } catch (io.beambridge.node.ExitException e) {
+            // already gone
+        }
     }
 
     /** The registry's name on its node. */
@@ -222,7 +219,7 @@ public final class Registry {
 
     /** The registry's process, registered under {@link #name()}. */
     public Pid pid() {
-        return server.self();
+        return pid;
     }
 
     /** Unique or duplicate keys. */
@@ -334,6 +331,10 @@ public final class Registry {
     /** Removes metadata ({@code Registry.delete_meta/2}). */
     public void deleteMeta(Object key) {
         store.deleteMeta(Term.of(key));
+    }
+
+    RegistryStore store() {
+        return store;
     }
 
     @Override

@@ -3,6 +3,9 @@ package io.beambridge.rpc;
 import io.beambridge.internal.dist.Engine;
 import io.beambridge.internal.rpc.RpcClient;
 import io.beambridge.internal.runtime.LocalProc;
+import io.beambridge.node.ErlangError;
+import io.beambridge.node.ErlangThrow;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
 import io.beambridge.node.Timeout;
 import io.beambridge.term.Atom;
@@ -61,6 +64,25 @@ public final class Rpc {
         }
     }
 
+    /**
+     * Runs the function bound as {@code module:function/arity} on {@code node} in the calling
+     * process, as {@code apply(module, function, args)} would on BEAM (or as a temporary
+     * process of {@code node} when the caller is none of its processes). The calling
+     * process is the function's caller: a server its {@code start_link} starts is linked
+     * to it.
+     *
+     * @return the function's value
+     * @throws ErlangError the function's error, with the stack an Erlang caller would see;
+     *     {@code :undef} when nothing is bound there
+     * @throws ExitException the function's exit
+     * @throws ErlangThrow the value the function threw
+     */
+    public static Term apply(Node node, Atom module, Atom function, List<?> args) {
+        List<Term> terms = terms(args);
+        Engine engine = Engine.of(node);
+        return engine.table().asCaller((LocalProc self) -> engine.rex().applyHere(self, module, function, terms));
+    }
+
     /** {@code :rpc.cast/4}: runs {@code module:function(args...)} on {@code target} without waiting. */
     public static void cast(Node node, String target, Atom module, Atom function, Object... args) {
         List<Term> terms = terms(java.util.Arrays.asList(args));
@@ -78,7 +100,7 @@ public final class Rpc {
      */
     public static void bind(Node node, Atom module, Atom function, int arity, RpcFunction code) {
         Engine.of(node).rex().bind(module, function, arity,
-                c -> code.apply(new RpcCall(c.self(), c.caller(), c.module(), c.function(), c.args())));
+                c -> code.apply(new RpcCall(c.self(), c.caller(), c.groupLeader(), c.module(), c.function(), c.args())));
     }
 
     private static List<Term> terms(List<?> args) {

@@ -15,11 +15,14 @@ import java.util.List;
  * @param self     the process the call runs in (a new one per call)
  * @param caller   the calling process of a synchronous call ({@code :rpc.call}, {@code :erpc.call}):
  *                 a server started "linked to the caller" links to it; null for a cast or a spawn
+ * @param groupLeader the caller's group leader, where {@code IO.puts} in the caller's code
+ *                 would write (its shell, on its node), through Erlang's io protocol; null when
+ *                 the call did not say
  * @param module   the module, e.g. {@code :"Elixir.MyApp.HelloServer"}
  * @param function the function
  * @param args     the arguments
  */
-public record RpcCall(Proc self, Pid caller, Atom module, Atom function, List<Term> args) {
+public record RpcCall(Proc self, Pid caller, Pid groupLeader, Atom module, Atom function, List<Term> args) {
 
     /** Argument {@code i}, counting from 0. */
     public Term arg(int i) {
@@ -40,10 +43,12 @@ public record RpcCall(Proc self, Pid caller, Atom module, Atom function, List<Te
      * Starts {@code server} on this node as {@code start_link} from the caller would: for a
      * synchronous call, linked to the {@linkplain #caller() caller} (its parent), so that an
      * Elixir shell or supervisor that called it by rpc owns the server — where a BEAM node
-     * would link it to its rpc process, which exits at once; for a cast or a spawn, not
-     * linked, as on BEAM (the spawned process that started it ends normally).
+     * would link it to its rpc process, which exits at once; for a cast or a spawn, linked
+     * to the process the call runs in, as on BEAM (that process ends normally, which
+     * leaves the server running).
      */
     public <S> StartResult startLink(GenServer<S> server, StartOptions options) {
-        return GenServer.start(self.node(), server, caller == null ? options : options.withParent(caller));
+        return caller == null ? GenServer.startLink(self.node(), server, options)
+                : GenServer.start(self.node(), server, options.withParent(caller));
     }
 }

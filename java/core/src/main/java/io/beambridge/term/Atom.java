@@ -34,6 +34,9 @@ public record Atom(String name) implements Term {
     public static final Atom NODEDOWN = new Atom("nodedown");
     public static final Atom TIMEOUT = new Atom("timeout");
     public static final Atom INFINITY = new Atom("infinity");
+    public static final Atom YES = new Atom("yes");
+    public static final Atom NO = new Atom("no");
+    public static final Atom PROCESS = new Atom("process");
     public static final Atom EXIT = new Atom("EXIT");
     public static final Atom DOWN = new Atom("DOWN");
 

@@ -17,6 +17,19 @@ public record Pid(String node, int id, int serial, int creation) implements Term
         Objects.requireNonNull(node, "node");
     }
 
+    /**
+     * How the node that owns it prints it: {@code #PID<0.110.0>}, as Elixir's {@code inspect}
+     * prints a local pid (the node index of a local pid is 0).
+     */
+    public String inspectLocal() {
+        return "#PID" + pidToListLocal();
+    }
+
+    /** Erlang's {@code pid_to_list/1} on the node that owns it: {@code <0.110.0>}. */
+    public String pidToListLocal() {
+        return "<0." + id + "." + serial + ">";
+    }
+
     /** Elixir's {@code inspect}, with the node in place of its local index: {@code #PID<java@host.110.0>}. */
     @Override
     public String toString() {

@@ -303,7 +303,7 @@ public sealed interface Term extends Comparable<Term>
      * {@link #tail()} is not the empty list. Immutable. An Erlang string (an Elixir
      * charlist) is a list of integers, however it arrived.
      */
-    final class List implements Term {
+    final class List implements Term, Iterable<Term> {
         /** The empty list {@code []}. */
         public static final List EMPTY = new List(new Term[0], null);
 
@@ -361,6 +361,12 @@ public sealed interface Term extends Comparable<Term>
         /** The elements (before the tail), as an unmodifiable list. */
         public java.util.List<Term> elements() {
             return Collections.unmodifiableList(Arrays.asList(elements));
+        }
+
+        /** The elements (before the tail), in order. */
+        @Override
+        public java.util.Iterator<Term> iterator() {
+            return elements().iterator();
         }
 
         /** True unless the list ends in something other than {@code []}. */

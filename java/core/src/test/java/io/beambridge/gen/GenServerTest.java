@@ -38,8 +38,10 @@ import io.beambridge.term.Pid;
 import io.beambridge.term.Term;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -285,9 +287,13 @@ class GenServerTest {
         assertEquals(2, crash.arity());
         assertEquals(exception("RuntimeError", "java.lang.IllegalStateException: boom"), crash.get(0));
         Term.List stack = assertInstanceOf(Term.List.class, crash.get(1));
-        assertFrame(TestServer.class, "crash", stack.get(0)); // where it was thrown
-        Term.List where = assertInstanceOf(Term.List.class, ((Term.Tuple) stack.get(0)).get(3));
+        // first the callback, as an Elixir server's stack starts, located at the server's line nearest the error
+        Term.Tuple top = (Term.Tuple) stack.get(0);
+        assertEquals(Term.tuple(Atom.of(TestServer.class.getName()), Atom.of("handle_call"), 3),
+                Term.tuple(top.get(0), top.get(1), top.get(2)));
+        Term.List where = assertInstanceOf(Term.List.class, top.get(3));
         assertEquals(Term.tuple(Atom.of("file"), Term.charlist("TestServer.java")), where.get(0));
+        assertFrame(TestServer.class, "crash", stack.get(1)); // then the Java frames, where it was thrown first
         assertEquals(crash, reportOf(probe, "terminated"));
         assertEquals(crash, awaitDown(probe, mref));
     }
@@ -319,7 +325,10 @@ class GenServerTest {
         assertEquals(callMfa(pid, Atom.of("bad_arg"), 5000), reason.get(1));
         Term.Tuple crash = (Term.Tuple) reason.get(0);
         assertEquals(exception("ArgumentError", "bad value"), crash.get(0));
-        assertFrame(RawServer.class, "handleCall", ((Term.List) crash.get(1)).get(0));
+        Term.Tuple top = (Term.Tuple) ((Term.List) crash.get(1)).get(0);
+        assertEquals(Term.tuple(Atom.of(RawServer.class.getName()), Atom.of("handle_call"), 3),
+                Term.tuple(top.get(0), top.get(1), top.get(2)));
+        assertFrame(RawServer.class, "handleCall", ((Term.List) crash.get(1)).get(1));
         assertEquals(crash, awaitDown(probe, mref));
     }
 
@@ -437,8 +446,9 @@ class GenServerTest {
         Term.Tuple reason = (Term.Tuple) exitOf(() -> call(pid, Atom.of("hello")));
         assertEquals(callMfa(pid, Atom.of("hello"), 5000), reason.get(1));
         Term.Tuple error = (Term.Tuple) reason.get(0);
-        assertEquals(exception("RuntimeError", "attempted to call GenServer " + pid
-                + " but no handle_call/3 clause was provided"), error.get(0));
+        // the server prints its own pid as its node does: #PID<0.id.serial>
+        assertEquals(exception("RuntimeError", "attempted to call GenServer #PID<0." + pid.id() + "." + pid.serial()
+                + "> but no handle_call/3 clause was provided"), error.get(0));
         Term.Tuple top = (Term.Tuple) ((Term.List) error.get(1)).get(0);
         assertEquals(Term.tuple(bare.module(), Atom.of("handle_call"), 3), Term.tuple(top.get(0), top.get(1), top.get(2)));
         assertEquals(error, awaitDown(probe, mref));
@@ -650,14 +660,37 @@ class GenServerTest {
         assertEquals(Atom.of("ignore"), reportOf(probe, "result"));
     }
 
-    /** Outside a process there is no one to link to: startLink refuses, start starts unlinked. */
+    /**
+     * Outside a process (a thread that is no process and holds no open mailbox) there is no
+     * one to link to: startLink refuses, start starts unlinked. This test's own thread holds
+     * the probe mailbox, so it asks from a fresh thread.
+     */
     @Test
-    void startLinkOutsideAProcessIsRefused() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> GenServer.startLink(node, new TestServer(null)));
+    void startLinkOutsideAProcessIsRefused() throws Exception {
+        CompletableFuture<Throwable> refused = new CompletableFuture<>();
+        CompletableFuture<Pid> started = new CompletableFuture<>();
+        Thread.ofPlatform().start(() -> {
+            try {
+                GenServer.startLink(node, new TestServer(null));
+                refused.complete(null);
+            } catch (Throwable t) {
+                refused.complete(t);
+            }
+            started.complete(pid(GenServer.start(node, new TestServer(null), StartOptions.DEFAULT)));
+        });
+        Throwable e = refused.get(10, TimeUnit.SECONDS);
+        assertInstanceOf(IllegalStateException.class, e);
         assertTrue(e.getMessage().contains("GenServer.start"), e.getMessage());
-        Pid pid = pid(GenServer.start(node, new TestServer(null), StartOptions.DEFAULT));
+        Pid pid = started.get(10, TimeUnit.SECONDS);
         assertTrue(Engine.of(node).table().lookup(pid).links().isEmpty());
+    }
+
+    /** A thread holding an open mailbox is that process: startLink links the server to it. */
+    @Test
+    void startLinkFromAThreadWithAMailboxLinksToTheMailbox() {
+        Pid pid = pid(GenServer.startLink(node, new TestServer(null)));
+        assertEquals(Set.of(probe.self()), Engine.of(node).table().lookup(pid).links());
+        assertTrue(probe.links().contains(pid));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.beambridge.gen.ServerRef;
 import io.beambridge.gen.StartOptions;
 import io.beambridge.gen.StartResult;
 import io.beambridge.global.Global;
+import io.beambridge.node.ErlangError;
 import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
 import io.beambridge.node.Timeout;
@@ -26,7 +27,8 @@ import io.beambridge.term.Term;
  * </pre>
  * Every server is a {@link HelloServer}. {@code start_link} over {@code :rpc.call} links
  * the server to the caller ({@link RpcCall#startLink}), as {@code start_link} in iex links
- * it to the shell.
+ * it to the shell. {@code MyApp.PgMember} ({@link PgMember}) starts Java processes in
+ * groups of the default {@code :pg} scope, which binding starts.
  */
 public final class SeedModules {
     private SeedModules() {}
@@ -59,7 +61,8 @@ public final class SeedModules {
         Rpc.bind(node, DYNAMIC, HELLO_FN, 1, c -> HelloServer.hello(ServerRef.local(node, dynamicName(c.arg(0)))));
 
         // 4. a registry with composite keys, reached with a via tuple
-        Rpc.bind(node, REGISTRY, START_LINK, 0, c -> startRegistry(node));
+        Rpc.bind(node, REGISTRY, START_LINK, 0, c -> c.startLink(Registry.server(REGISTRY,
+                Registry.Options.of(Registry.Keys.UNIQUE)), StartOptions.name(REGISTRY)).toTerm());
         Rpc.bind(node, REGISTRY, VIA_TUPLE, 1, c -> viaTuple(node, tupleKey(c.arg(0))));
         Rpc.bind(node, REGISTRY, Atom.of("whereis_name"), 1, c -> orElse(registry(node).whereis(tupleKey(c.arg(0))),
                 Atom.UNDEFINED));
@@ -79,6 +82,9 @@ public final class SeedModules {
             }
             return HelloServer.hello(ServerRef.of(node, pid));
         });
+
+        // process groups: Java members of the default :pg scope (started here)
+        PgMember.bind(node);
     }
 
     /** {@code GenServer.start_link(__MODULE__, id, options)} for the caller. */
@@ -122,24 +128,32 @@ public final class SeedModules {
             case Atom a -> a.name();
             default -> throw new BadTermException("", "an id String.Chars can print (an integer, a string, an atom)", id);
         };
-        return Atom.of(DYNAMIC.name() + "_" + text);
+        String full = DYNAMIC.name() + "_" + text;
+        try {
+            return Atom.of(full);
+        } catch (IllegalArgumentException e) { // String.to_atom/1 of over 255 characters, raised by the BIF
+            throw new ErlangError(Atom.of("system_limit"), Term.list(Term.tuple(Atom.of("erlang"),
+                    Atom.of("binary_to_atom"), Term.list(full, Atom.of("utf8")), Term.List.EMPTY)));
+        }
     }
 
-    /** The registry, or Elixir's error when it is not started: {@code ArgumentError: unknown registry: ...}. */
+    /**
+     * The registry, or Elixir's error when it is not started: {@code ArgumentError: unknown
+     * registry: ...}, raised where Elixir's Registry raises it ({@code Registry.key_info!/1}).
+     */
     static Registry registry(Node node) {
         Registry r = Registry.find(node, REGISTRY);
         if (r == null) {
-            throw new IllegalArgumentException("unknown registry: MyApp.ProcessRegistry");
+            throw new ErlangError(exception("ArgumentError", "unknown registry: MyApp.ProcessRegistry"),
+                    Term.list(Term.tuple(Atom.elixir("Registry"), Atom.of("key_info!"), 1L, Term.List.EMPTY)));
         }
         return r;
     }
 
-    private static Term startRegistry(Node node) {
-        Registry running = Registry.find(node, REGISTRY);
-        if (running != null) {
-            return Term.tuple(Atom.ERROR, Term.tuple(StartResult.ALREADY_STARTED, running.pid()));
-        }
-        return Term.tuple(Atom.OK, Registry.start(node, REGISTRY, Registry.Keys.UNIQUE).pid());
+    /** An Elixir exception struct, {@code %module{message: message}}, as {@code raise} makes it. */
+    static Term exception(String module, String message) {
+        return Term.map(Atom.of("__struct__"), Atom.elixir(module), Atom.of("__exception__"), Atom.TRUE,
+                Atom.of("message"), message);
     }
 
     /** The seed's {@code when is_tuple(key)} guard: anything else is a function clause error. */

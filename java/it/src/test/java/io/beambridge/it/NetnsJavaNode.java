@@ -134,9 +134,13 @@ public final class NetnsJavaNode {
                     + "register(b_echo, Echo),"
                     + "register(b_idle, spawn(fun() -> receive never -> ok end end)),"
                     + "JavaEcho = Echo0,"
+                    // b_watch: when the Java server goes down, when and why, and whether global then drops its
+                    // name (global removes a node's names at its nodedown; nothing signals it: poll, 5 s at most)
                     + "register(b_watch, spawn(fun() -> Ref = monitor(process, JavaEcho),"
                     + "  receive {'DOWN', Ref, process, _, Reason} -> T = erlang:system_time(millisecond),"
-                    + "    (fun G() -> receive {get, From} -> From ! {down, T, Reason}, G() end end)() end end)),"
+                    + "    Dropped = (fun W(N) -> case global:whereis_name(" + lit(GLOBAL_NAME) + ") of"
+                    + "      undefined -> true; _ when N > 0 -> receive after 10 -> W(N - 1) end; _ -> false end end)(500),"
+                    + "    (fun G() -> receive {get, From} -> From ! {down, T, Reason, Dropped}, G() end end)() end end)),"
                     + "register(b_reg, spawn(fun R() -> beambridge_registry:register_name({{"
                     + lit(REGISTRY) + ", " + lit(Atom.of(node.name())) + "}, " + lit(B_KEY)
                     + "}, self()), receive reregister -> R() end end)),"
@@ -183,22 +187,27 @@ public final class NetnsJavaNode {
             return f;
         }
 
-        /** After the link came back: calls, the registry and :global work again. */
+        /** After the link came back: calls, the registry and :global (the name back by itself) work again. */
         Map<String, String> heal(long t0) {
             Map<String, String> f = new LinkedHashMap<>();
             long t = System.currentTimeMillis();
             f.put("call_java_to_b", show(GenServer.call(ServerRef.remote(node, Atom.of("b_echo"), b), Atom.of("again"),
                     Duration.ofSeconds(10))));
             f.put("reconnect_ms", String.valueOf(System.currentTimeMillis() - t));
-            Term down = evalB("b_watch ! {get, self()}, receive {down, T, R} -> {T, R} after 5000 -> none end");
+            Term down = evalB("b_watch ! {get, self()}, receive {down, T, R, D} -> {T, R, D} after 5000 -> none end");
             if (down instanceof Term.Tuple d) {
                 f.put("b_down_ms", String.valueOf(d.get(0).as(long.class) - t0));
                 f.put("b_down_reason", show(d.get(1)));
+                f.put("b_global_dropped", show(d.get(2)));
             } else {
                 f.put("b_down_ms", "none");
             }
-            f.put("b_global_after_partition", show(evalB("global:whereis_name(" + lit(GLOBAL_NAME) + ")")));
-            f.put("global_reregistered", String.valueOf(global.registerName(GLOBAL_NAME, echo)));
+            // the name comes back by itself once the Java node is connected again, as a BEAM node's names do
+            // (global syncs them at the reconnect; nothing signals it: poll, 5 s at most)
+            f.put("b_global_after_heal", String.valueOf(echo.equals(evalB("(fun W(N) -> "
+                    + "case global:whereis_name(" + lit(GLOBAL_NAME) + ") of Echo -> Echo;"
+                    + " _ when N > 0 -> receive after 10 -> W(N - 1) end; Other -> Other end end)(500)", "Echo", echo))));
+            f.put("java_global_after_heal", String.valueOf(echo.equals(global.whereisName(GLOBAL_NAME))));
             f.put("call_b_to_java_global", show(evalB("gen_server:call({global, " + lit(GLOBAL_NAME) + "}, hello_again)")));
             f.put("registry_b_after_partition", String.valueOf(registry.whereis(B_KEY)));
             evalB("b_reg ! reregister, ok");

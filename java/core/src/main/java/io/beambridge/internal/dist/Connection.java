@@ -1,7 +1,9 @@
 package io.beambridge.internal.dist;
 
 import com.ericsson.otp.erlang.OtpOutputStream;
+import io.beambridge.internal.metrics.NodeMetrics;
 import io.beambridge.internal.runtime.Carrier;
+import io.beambridge.internal.runtime.ProcessTable;
 import io.beambridge.internal.runtime.Flushes;
 import io.beambridge.internal.runtime.Signal;
 import io.beambridge.node.ConnectionStats;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * busy distribution port). A malformed packet or an unknown control message drops
  * this connection only.
  */
-final class Connection implements Flushes.Flushable {
+final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final long READER_STACK = 256L << 20; // deep terms decode recursively
     /** How many activations the reader runs at most between two reads. */
@@ -78,6 +80,8 @@ final class Connection implements Flushes.Flushable {
     private volatile long bytesRead; // written by the reader only; the writer watches it for net_ticktime
     private volatile long framesWritten; // written under writeLock
     private volatile long framesRead;
+    private volatile long busyWaits; // written under busyLock
+    private volatile boolean intakeStopped; // a graceful node stop: what arrives is dropped
     private final CountingOutputStream socketOut;
     private volatile Thread reader; // replaced when its carrier is taken over
     // the reader's state, handed from one reader thread to the next at a packet boundary
@@ -221,6 +225,9 @@ final class Connection implements Flushes.Flushable {
     private void awaitDrain() {
         busyLock.lock();
         try {
+            if (queuedBytes.get() > busyLimit && !closed) {
+                busyWaits++;
+            }
             while (queuedBytes.get() > busyLimit && !closed) {
                 drained.await(100, TimeUnit.MILLISECONDS);
             }
@@ -238,6 +245,7 @@ final class Connection implements Flushes.Flushable {
      * net_ticktime without input.
      */
     private void writeLoop() {
+        org.slf4j.MDC.put(ProcessTable.MDC_PEER, peer);
         long seenRead = bytesRead;
         long lastReadSeen = System.nanoTime(); // when the writer last saw bytesRead move
         try {
@@ -321,6 +329,7 @@ final class Connection implements Flushes.Flushable {
     // ------------------------------------------------------------------ receiving
 
     private void readLoop() {
+        org.slf4j.MDC.put(ProcessTable.MDC_PEER, peer);
         Carrier carrier = Thread.currentThread() instanceof Carrier.CarrierThread t ? t.carrier() : null;
         String why = "closed by peer";
         try {
@@ -375,6 +384,9 @@ final class Connection implements Flushes.Flushable {
                     why = e.getMessage();
                     log.warn("dropping connection to {}: {}", peer, why);
                     break;
+                }
+                if (intakeStopped) {
+                    continue; // the node is stopping: the sender sees it go down
                 }
                 try {
                     node.table().deliver(s);
@@ -462,6 +474,41 @@ final class Connection implements Flushes.Flushable {
             pos += k;
             return k;
         }
+    }
+
+    /** A graceful node stop: from now on what the peer sends is read and dropped (the connection closes soon). */
+    void stopIntake() {
+        intakeStopped = true;
+    }
+
+    @Override
+    public long bytesIn() {
+        return bytesRead;
+    }
+
+    @Override
+    public long bytesOut() {
+        return socketOut.bytes;
+    }
+
+    @Override
+    public long messagesIn() {
+        return framesRead;
+    }
+
+    @Override
+    public long messagesOut() {
+        return framesWritten;
+    }
+
+    @Override
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    @Override
+    public long busyWaits() {
+        return busyWaits;
     }
 
     ConnectionStats stats() {

@@ -52,6 +52,15 @@ public final class DistFlags {
             | DIST_MONITOR_NAME | SEND_SENDER | EXIT_PAYLOAD | FRAGMENTS | UNLINK_ID | V4_NC | ALIAS | SPAWN
             | SMALL_ATOM_TAGS | UNICODE_IO | BIG_SEQTRACE_LABELS;
 
+    /**
+     * What a node advertises: {@link #ADVERTISED}, with PUBLISHED for a visible node (which
+     * is what makes it visible: a BEAM peer lists it in {@code nodes()} and its global
+     * name server talks to it).
+     */
+    public static long advertised(boolean visible) {
+        return visible ? ADVERTISED | PUBLISHED : ADVERTISED;
+    }
+
     /** The flags a peer must have for this node to talk to it. */
     public static final long REQUIRED = MANDATORY_25 | DIST_MONITOR | DIST_MONITOR_NAME | UNLINK_ID;
 

@@ -1,5 +1,7 @@
 package io.beambridge.internal.dist;
 
+import io.beambridge.internal.global.GlobalServer;
+import io.beambridge.internal.metrics.NodeMetrics;
 import io.beambridge.internal.rpc.RexServer;
 import io.beambridge.internal.runtime.GenCall;
 import io.beambridge.internal.runtime.LocalProc;
@@ -53,8 +55,10 @@ public final class Engine implements Node, SignalRouter {
     private final String name;
     private final String cookie;
     private final ServerSocket server;
-    private final Epmd.Registration registration;
+    private final Epmd.Registration registration; // null for an EPMD-less node
     private final ProcessTable table;
+    private final NodeMetrics metrics;
+    private volatile Thread shutdownHook; // NodeOptions.stopOnSigterm
     private final ConcurrentHashMap<String, Connection> connections = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
     private final Semaphore handshakes = new Semaphore(MAX_HANDSHAKES);
@@ -62,6 +66,7 @@ public final class Engine implements Node, SignalRouter {
     private volatile boolean closed;
     private final RexServer rex;
     private volatile ProcessHandle startedEpmd;
+    private volatile GlobalServer global; // a visible node's global name server; null when hidden
 
     /**
      * A connection being set up: the initiator's attempt, or a wait for the peer's.
@@ -75,13 +80,15 @@ public final class Engine implements Node, SignalRouter {
     }
 
     private Engine(NodeOptions options, String name, String cookie, ServerSocket server,
-                   Epmd.Registration registration) {
+                   Epmd.Registration registration, int creation, NodeMetrics metrics) {
         this.options = options;
         this.name = name;
         this.cookie = cookie;
         this.server = server;
         this.registration = registration;
-        this.table = new ProcessTable(this, name, registration.creation(), this);
+        this.metrics = metrics;
+        this.table = new ProcessTable(this, name, creation, this);
+        this.table.setMetrics(metrics);
         this.rex = new RexServer(table);
         this.acceptor = new Thread(this::acceptLoop, "beambridge-acceptor-" + name);
         this.acceptor.setDaemon(true);
@@ -91,23 +98,52 @@ public final class Engine implements Node, SignalRouter {
     public static Engine start(NodeOptions options) throws IOException {
         NodeName nodeName = NodeName.parse(options.name(), options.longNames());
         String cookie = options.cookie() != null ? options.cookie() : Cookie.defaultCookie();
-        ProcessHandle epmd = options.startEpmd() ? Epmd.ensureRunning(options.epmdPort()) : null;
+        NodeMetrics metrics = NodeMetrics.of(options.meterRegistry(), nodeName.toString()); // refuses a non-registry
+        ProcessHandle epmd = options.startEpmd() && !options.epmdless() ? Epmd.ensureRunning(options.epmdPort()) : null;
         ServerSocket server = new ServerSocket(); // TLS, when on, is layered on each accepted socket
+        Epmd.Registration reg = null;
         try {
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(options.bindAddress(), options.port()), 128);
-            Epmd.Registration reg = Epmd.register(options.epmdPort(), nodeName.alive(), server.getLocalPort());
-            Engine node = new Engine(options, nodeName.toString(), cookie, server, reg);
+            // EPMD-less, as erl -erl_epmd_port when no EPMD answers: no registration, a random creation
+            reg = options.epmdless() ? null
+                    : Epmd.register(options.epmdPort(), nodeName.alive(), server.getLocalPort(), options.visible());
+            int creation = reg != null ? reg.creation()
+                    : java.util.concurrent.ThreadLocalRandom.current().nextInt(4, Integer.MAX_VALUE);
+            Engine node = new Engine(options, nodeName.toString(), cookie, server, reg, creation, metrics);
             node.startedEpmd = epmd;
             node.startServices();
+            node.startMetrics();
             node.acceptor.start();
-            log.info("node {} started on port {} (creation {})", node.name, server.getLocalPort(),
-                    reg.creation());
+            if (options.stopOnSigterm() != null) {
+                node.shutdownHook = Sigterm.install(node, options.stopOnSigterm());
+            }
+            log.info("node {} started on port {} ({}, creation {})", node.name, server.getLocalPort(),
+                    reg != null ? "EPMD port " + options.epmdPort() : "EPMD-less", creation);
             return node;
         } catch (IOException | RuntimeException e) {
+            if (reg != null) {
+                reg.close();
+            }
             server.close();
+            metrics.close();
             throw e;
         }
+    }
+
+    /** The node's own meters (the peers' come and go with their connections). */
+    private void startMetrics() {
+        if (!metrics.enabled()) {
+            return;
+        }
+        metrics.gauge("beambridge.processes", "processes of this node", table::processCount);
+        metrics.gauge("beambridge.connections", "peers connected", () -> nodes().size());
+        metrics.mailboxDepths(table::forEachMessageCount);
+    }
+
+    /** The node's meters ({@link NodeMetrics#NONE} without a registry). */
+    public NodeMetrics metrics() {
+        return metrics;
     }
 
     private static final Atom NET_KERNEL = new Atom("net_kernel");
@@ -119,6 +155,15 @@ public final class Engine implements Node, SignalRouter {
         netKernel.trapExit(true); // as BEAM's: a linked peer process that goes does not take it down
         netKernel.register(NET_KERNEL);
         rex.start();
+        if (options.visible()) {
+            // as a BEAM node halts when its global_name_server dies: stop rather than stay half a peer
+            global = GlobalServer.start(table, rex, () -> Thread.startVirtualThread(this::close));
+        }
+    }
+
+    /** A visible node's {@code global_name_server}; null on a hidden node. */
+    public GlobalServer globalServer() {
+        return global;
     }
 
     /** The part of net_kernel a hidden node needs: {@code is_auth} (ping) answers {@code yes}. */
@@ -200,7 +245,11 @@ public final class Engine implements Node, SignalRouter {
 
     @Override
     public LocalProc mailbox() {
-        return table.newMailbox();
+        LocalProc p = table.newMailbox();
+        if (LocalProc.current() == null) {
+            p.bindToCallingThread(); // calls made on this thread are made by it, until it closes
+        }
+        return p;
     }
 
     @Override
@@ -359,7 +408,8 @@ public final class Engine implements Node, SignalRouter {
         if (peer.indexOf('@') < 0) {
             throw new IOException("bad node name " + peer + ": no host");
         }
-        int port = Epmd.lookup(nn.host(), options.epmdPort(), nn.alive());
+        // EPMD-less: every node listens on this node's port, as with erl -erl_epmd_port
+        int port = options.epmdless() ? options.port() : Epmd.lookup(nn.host(), options.epmdPort(), nn.alive());
         if (port < 0) {
             throw new IOException("no node " + nn.alive() + " registered with EPMD on " + nn.host());
         }
@@ -381,7 +431,7 @@ public final class Engine implements Node, SignalRouter {
                 tlsSocket.startHandshake();
                 s = tlsSocket;
             }
-            Handshake.Peer hp = Handshake.initiate(s, name, creation(), DistFlags.ADVERTISED, cookie, peer, stillPending);
+            Handshake.Peer hp = Handshake.initiate(s, name, creation(), DistFlags.advertised(options.visible()), cookie, peer, stillPending);
             return install(s, raw, hp);
         } catch (IOException | RuntimeException e) {
             raw.close();
@@ -406,7 +456,10 @@ public final class Engine implements Node, SignalRouter {
         if (p != null) {
             p.done.complete(c);
         }
-        log.info("connected to {}", hp.name());
+        metrics.connected(hp.name(), c);
+        try (var peerMdc = org.slf4j.MDC.putCloseable("peer", hp.name())) {
+            log.debug("connected to {}", hp.name());
+        }
         if (old != null) {
             tellNodeMonitors(old, false, "connection_closed");
         }
@@ -416,8 +469,11 @@ public final class Engine implements Node, SignalRouter {
 
     /** Called by a connection once it is closed. */
     void connectionClosed(Connection c, String why) {
+        metrics.disconnected(c.peer, c);
         if (connections.remove(c.peer, c)) {
-            log.info("disconnected from {}: {}", c.peer, why);
+            try (var peerMdc = org.slf4j.MDC.putCloseable("peer", c.peer)) {
+                log.debug("disconnected from {}: {}", c.peer, why);
+            }
             tellNodeMonitors(c, false, nodedownReason(why));
         }
         table.nodeDown(c.peer);
@@ -543,7 +599,7 @@ public final class Engine implements Node, SignalRouter {
                     return;
                 }
             }
-            Handshake.Peer hp = Handshake.accept(s, name, creation(), DistFlags.ADVERTISED, cookie, new Handshake.Acceptor() {
+            Handshake.Peer hp = Handshake.accept(s, name, creation(), DistFlags.advertised(options.visible()), cookie, new Handshake.Acceptor() {
                 @Override
                 public Handshake.Status statusFor(String peer) {
                     peerName[0] = peer;
@@ -608,26 +664,96 @@ public final class Engine implements Node, SignalRouter {
         return closed;
     }
 
-    @Override
-    public void close() {
+    /** Marks the node closed; false when it was already (another thread stops it). */
+    private synchronized boolean beginClosing() {
         if (closed) {
-            return;
+            return false;
         }
         closed = true;
-        try {
-            registration.close(); // first, as when a BEAM node halts: no new connection finds this one
-        } catch (IOException ignored) {
-            // EPMD drops the name when the socket goes
+        return true;
+    }
+
+    /**
+     * A visible node's global name server stops syncing and reporting lost connections
+     * before the connections go, as init:stop has global do (else every peer would hear of
+     * each connection closing and make the others disconnect).
+     */
+    private void prepareGlobalShutdown() {
+        GlobalServer g = global;
+        if (g != null) {
+            g.prepareShutdown();
+        }
+    }
+
+    /** Leaves EPMD and stops accepting: no new connection finds or reaches this node. */
+    private void leaveEpmd() {
+        if (registration != null) {
+            try {
+                registration.close(); // first, as when a BEAM node halts: no new connection finds this one
+            } catch (IOException ignored) {
+                // EPMD drops the name when the socket goes
+            }
         }
         try {
             server.close();
         } catch (IOException ignored) {
             // closing anyway
         }
+    }
+
+    private void finished() {
+        metrics.close();
+        Sigterm.uninstall(shutdownHook);
+        log.info("node {} stopped", name);
+    }
+
+    @Override
+    public void close() {
+        if (!beginClosing()) {
+            return;
+        }
+        prepareGlobalShutdown();
+        leaveEpmd();
         for (Connection c : List.copyOf(connections.values())) {
             c.closeGracefully(options.setupTime().toMillis());
         }
         table.terminateAll(Atom.SHUTDOWN);
-        log.info("node {} stopped", name);
+        finished();
+    }
+
+    /**
+     * {@link Node#stop(java.time.Duration)}: leave EPMD and stop accepting; drop what peers send
+     * from now on; let processes handle what their mailboxes hold (a quarter of the bound at
+     * most); write out what is queued and close every connection; stop the supervision trees,
+     * the supervisor started last first; end every other process; kill what is left at the bound.
+     */
+    @Override
+    public void stop(java.time.Duration timeout) {
+        if (!beginClosing()) {
+            return;
+        }
+        prepareGlobalShutdown();
+        long start = System.nanoTime();
+        long deadline = start + Math.max(0, timeout.toNanos());
+        log.info("node {} stopping (within {} ms)", name, timeout.toMillis());
+        leaveEpmd();
+        List<Connection> open = List.copyOf(connections.values());
+        for (Connection c : open) {
+            c.stopIntake();
+        }
+        boolean idle = table.awaitIdle(start + Math.max(0, timeout.toNanos()) / 4);
+        if (!idle) {
+            log.debug("node {}: processes still busy after a quarter of the stop bound; closing anyway", name);
+        }
+        for (Connection c : open) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            c.closeGracefully(Math.max(1, Math.min(options.setupTime().toMillis(), left)));
+        }
+        for (Connection c : List.copyOf(connections.values())) {
+            c.close("node stopping"); // set up meanwhile
+        }
+        table.stopSupervisors(deadline);
+        table.terminateAll(Atom.SHUTDOWN);
+        finished();
     }
 }

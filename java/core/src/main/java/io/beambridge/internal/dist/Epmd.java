@@ -73,6 +73,11 @@ public final class Epmd {
      * @throws IOException when EPMD cannot be reached or refuses the name (taken)
      */
     public static Registration register(int epmdPort, String alive, int port) throws IOException {
+        return register(epmdPort, alive, port, false);
+    }
+
+    /** As {@link #register(int, String, int)}; a {@code visible} node registers as a normal node (type 77). */
+    public static Registration register(int epmdPort, String alive, int port, boolean visible) throws IOException {
         Socket s = open(new InetSocketAddress(InetAddress.getLoopbackAddress(), epmdPort));
         try {
             byte[] name = alive.getBytes(StandardCharsets.UTF_8);
@@ -80,7 +85,7 @@ public final class Epmd {
             out.writeShort(13 + name.length);
             out.writeByte(120); // ALIVE2_REQ
             out.writeShort(port);
-            out.writeByte(72); // hidden node
+            out.writeByte(visible ? 77 : 72); // normal node, hidden node
             out.writeByte(0); // TCP/IPv4
             out.writeShort(6); // highest version
             out.writeShort(6); // lowest version

@@ -1,7 +1,7 @@
 package io.beambridge.internal.rpc;
 
 import io.beambridge.internal.runtime.AtomCounts;
-import io.beambridge.internal.runtime.ErlangError;
+import io.beambridge.node.ErlangError;
 import io.beambridge.internal.runtime.LocalProc;
 import io.beambridge.internal.runtime.ProcessTable;
 import io.beambridge.node.Node;
@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the Java node from its own state: {@code node/0}, {@code nodes/0,1},
  * {@code registered/0}, {@code whereis/1}, {@code processes/0},
  * {@code is_process_alive/1}, {@code process_info/1,2}, {@code memory/0},
- * {@code system_info/1}, {@code statistics/1}. Anything else is {@code undef}, as for any
+ * {@code memory/1}, {@code system_info/1}, {@code statistics/1}, {@code is_alive/0},
+ * {@code self/0} (the process the call runs in), {@code disconnect_node/1}. Anything else is {@code undef}, as for any
  * unbound function: no rpc runs arbitrary code on a Java node.
  *
  * <p>Where BEAM raises {@code badarg} (a pid of another node for {@code process_info}, an
@@ -52,6 +53,11 @@ final class Bifs {
         rex.bind(ERLANG, new Atom("process_info"), 2, c -> ProcessInfo.items(table,
                 localPid(table, c.args().get(0)), c.args().get(1)));
         rex.bind(ERLANG, new Atom("memory"), 0, c -> memory(table));
+        rex.bind(ERLANG, new Atom("memory"), 1, c -> memoryItem(table, c.args().get(0)));
+        rex.bind(ERLANG, new Atom("is_alive"), 0, c -> Atom.TRUE);
+        rex.bind(ERLANG, new Atom("self"), 0, c -> c.self().self()); // the process the call runs in
+        rex.bind(ERLANG, new Atom("disconnect_node"), 1, c -> node.disconnect(atom(c.args().get(0)).name())
+                ? Atom.TRUE : Atom.FALSE);
         rex.bind(ERLANG, new Atom("system_info"), 1, c -> systemInfo(table, c.args().get(0)));
         rex.bind(ERLANG, new Atom("statistics"), 1, c -> statistics(c.args().get(0)));
     }
@@ -103,6 +109,30 @@ final class Bifs {
                 Term.Tuple.of(new Atom("ets"), Term.Int.of(0)));
     }
 
+    /** {@code memory/1} of one item, or a list of items; badarg for an unknown one. */
+    private static Term memoryItem(ProcessTable table, Term what) {
+        java.util.Map<Term, Term> all = new java.util.HashMap<>();
+        for (Term t : (Term.List) memory(table)) {
+            all.put(((Term.Tuple) t).get(0), ((Term.Tuple) t).get(1));
+        }
+        if (what instanceof Term.List items) {
+            List<Term> out = new ArrayList<>();
+            for (Term item : items) {
+                out.add(Term.Tuple.of(item, memoryOf(all, item)));
+            }
+            return Term.List.of(out);
+        }
+        return memoryOf(all, what);
+    }
+
+    private static Term memoryOf(java.util.Map<Term, Term> all, Term item) {
+        Term v = all.get(item);
+        if (v == null) {
+            throw badarg();
+        }
+        return v;
+    }
+
     /**
      * {@code otp_release}: the release whose distribution protocol this node speaks (27: the
      * flags OTP 26 made mandatory, without OTP 28's ALTACT_SIG); {@code atom_count}: the atoms
@@ -141,7 +171,8 @@ final class Bifs {
                 long prev = lastCpu.getAndSet(cpu);
                 yield Term.Tuple.of(Term.Int.of(cpu), Term.Int.of(cpu - prev));
             }
-            case "process_count" -> Term.Int.of(0);
+            case "process_count", "run_queue" -> Term.Int.of(0); // no run queue: processes run on virtual threads
+            case "reductions", "exact_reductions" -> Term.Tuple.of(Term.Int.of(0), Term.Int.of(0)); // no reductions
             default -> throw badarg();
         };
     }

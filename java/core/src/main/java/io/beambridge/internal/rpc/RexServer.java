@@ -6,7 +6,10 @@ import io.beambridge.internal.runtime.LocalProc;
 import io.beambridge.internal.runtime.ProcessTable;
 import io.beambridge.internal.runtime.Reactor;
 import io.beambridge.internal.runtime.Signal;
+import io.beambridge.node.ErlangError;
+import io.beambridge.node.ErlangThrow;
 import io.beambridge.node.ExitException;
+import io.beambridge.node.FunctionClauseError;
 import io.beambridge.term.Atom;
 import io.beambridge.term.BadTermException;
 import io.beambridge.term.Pid;
@@ -27,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>Results have BEAM's shapes: an unbound function fails with {@code undef}
  * ({@code {badrpc, {'EXIT', {undef, [{M, F, Args, []}]}}}} from {@code :rpc.call}); a Java
  * exception is an error whose reason an Elixir caller can rescue ({@link Errors#error}),
- * with the Java frames as its stack; an {@link ExitException} is an exit.
+ * with the Java frames as its stack; an {@link ExitException} is an exit; an
+ * {@link ErlangThrow} a throw ({@code :rpc.call} returns its value, {@code :erpc.call}
+ * throws it).
  *
  * <p>Who is the caller: for a synchronous call ({@code execute_call}, rex {@code call}) the
  * calling process, which a server started "linked to the caller" links to (what makes
@@ -42,15 +47,20 @@ public final class RexServer {
     private static final Atom RETURN = new Atom("return");
     private static final Atom ERROR = new Atom("error");
     private static final Atom EXIT = new Atom("exit");
+    private static final Atom THROW = new Atom("throw");
+    private static final Atom NOCATCH = new Atom("nocatch");
     private static final Atom UNDEF = new Atom("undef");
     private static final Atom BADRPC = new Atom("badrpc");
     private static final Atom CALL = new Atom("call");
     private static final Atom BLOCK_CALL = new Atom("block_call");
     private static final Atom CAST = new Atom("cast");
     private static final Atom REX = new Atom("rex");
+    private static final Atom SBCAST = new Atom("sbcast");
     private static final Atom ERPC = new Atom("erpc");
     private static final Atom EXECUTE_CALL = new Atom("execute_call");
     private static final Atom EXECUTE_CAST = new Atom("execute_cast");
+    private static final Atom FEATURES_REQUEST = new Atom("features_request");
+    private static final Atom FEATURES_REPLY = new Atom("features_reply");
 
     /** Java code bound to a module's function: returns a term or a Java value {@link Term#of} converts. */
     @FunctionalInterface
@@ -64,7 +74,7 @@ public final class RexServer {
      * @param self   the process the call runs in
      * @param caller the calling process of a synchronous call, else null
      */
-    public record Call(LocalProc self, Pid caller, Atom module, Atom function, List<Term> args) {}
+    public record Call(LocalProc self, Pid caller, Pid groupLeader, Atom module, Atom function, List<Term> args) {}
 
     private record Key(Atom module, Atom function, int arity) {}
 
@@ -76,6 +86,7 @@ public final class RexServer {
         record Return(Term value) implements Outcome {}
         record Exit(Term reason) implements Outcome {}
         record Error(Term reason, Term.List stack) implements Outcome {}
+        record Throw(Term value) implements Outcome {}
     }
 
     /** The server of {@code table}'s node; {@link #start()} registers it. */
@@ -107,13 +118,30 @@ public final class RexServer {
      *
      * @throws UndefException when nothing is bound there
      */
-    public Term apply(LocalProc self, Pid caller, Atom module, Atom function, List<Term> args) throws Exception {
+    public Term apply(LocalProc self, Pid caller, Pid groupLeader, Atom module, Atom function, List<Term> args)
+            throws Exception {
         Function f = bindings.get(new Key(module, function, args.size()));
         if (f == null) {
             throw new UndefException(module, function, args);
         }
-        Object r = f.apply(new Call(self, caller, module, function, args));
+        Object r = f.apply(new Call(self, caller, groupLeader, module, function, args));
         return r instanceof Term t ? t : Term.of(r);
+    }
+
+    /**
+     * Runs the bound function in the calling process as {@code erlang:apply/3} would, the
+     * process itself as the caller: returns its value, or throws what an Erlang caller
+     * would see — an {@link ExitException}, an {@link ErlangThrow}, or an
+     * {@link ErlangError} with the stack that caller would get ({@code undef} when nothing
+     * is bound).
+     */
+    public Term applyHere(LocalProc self, Atom module, Atom function, List<Term> args) {
+        return switch (execute(self, self.self(), null, module, function, args)) {
+            case Outcome.Return v -> v.value();
+            case Outcome.Exit x -> throw new ExitException(x.reason());
+            case Outcome.Error e -> throw new ErlangError(e.reason(), e.stack());
+            case Outcome.Throw t -> throw new ErlangThrow(t.value());
+        };
     }
 
     /** Nothing is bound to the function called. */
@@ -126,9 +154,9 @@ public final class RexServer {
         }
     }
 
-    private Outcome execute(LocalProc self, Pid caller, Atom module, Atom function, List<Term> args) {
+    private Outcome execute(LocalProc self, Pid caller, Pid groupLeader, Atom module, Atom function, List<Term> args) {
         try {
-            return new Outcome.Return(apply(self, caller, module, function, args));
+            return new Outcome.Return(apply(self, caller, groupLeader, module, function, args));
         } catch (UndefException e) {
             return new Outcome.Error(UNDEF, e.stack);
         } catch (ExitException e) {
@@ -136,6 +164,14 @@ public final class RexServer {
                 throw e; // killed while running: nothing to answer
             }
             return new Outcome.Exit(e.reason());
+        } catch (ErlangThrow t) {
+            return new Outcome.Throw(t.value());
+        } catch (ErlangError e) {
+            if (e.stacktrace() != null) { // an error passed on with its own stack
+                return new Outcome.Error(e.reason(), e.stacktrace());
+            }
+            return new Outcome.Error(e.reason(), Errors.clauseStack(module, function.name(),
+                    e instanceof FunctionClauseError ? Term.List.of(args) : Term.Int.of(args.size()), e));
         } catch (Exception | LinkageError | AssertionError e) {
             log.debug("rpc {}:{}/{} failed", module.name(), function.name(), args.size(), e);
             // the arguments for a function_clause (a term that did not fit), else the arity, as BEAM shows them
@@ -154,27 +190,30 @@ public final class RexServer {
             Term ref = args.get(0);
             table.spawnFor(r, self -> {
                 LocalProc me = (LocalProc) self;
-                Term reason = switch (execute(me, r.from(), m, f, a.elements())) {
+                Term reason = switch (execute(me, r.from(), r.groupLeader(), m, f, a.elements())) {
                     case Outcome.Return v -> Term.Tuple.of(ref, RETURN, v.value());
                     case Outcome.Exit x -> Term.Tuple.of(ref, EXIT, x.reason());
                     case Outcome.Error e -> Term.Tuple.of(ref, ERROR, e.reason(), e.stack());
+                    case Outcome.Throw t -> Term.Tuple.of(ref, THROW, t.value());
                 };
                 throw me.exit(reason);
             });
         } else if (ERPC.equals(r.module()) && EXECUTE_CAST.equals(r.function()) && r.arity() == 3
                 && args.size() == 3 && args.get(0) instanceof Atom m && args.get(1) instanceof Atom f
                 && args.get(2) instanceof Term.List a && a.isProper()) {
-            table.spawnFor(r, self -> logFailure(execute((LocalProc) self, null, m, f, a.elements()), m, f));
+            table.spawnFor(r, self -> logFailure(execute((LocalProc) self, null, r.groupLeader(), m, f, a.elements()), m, f));
         } else {
             // spawn(Node, M, F, A): the process runs M:F(A...), crashing with undef when unbound
             table.spawnFor(r, self -> {
                 LocalProc me = (LocalProc) self;
-                Outcome o = execute(me, null, r.module(), r.function(), args);
+                Outcome o = execute(me, null, r.groupLeader(), r.module(), r.function(), args);
                 logFailure(o, r.module(), r.function());
                 switch (o) {
                     case Outcome.Return v -> { }
                     case Outcome.Exit x -> throw me.exit(x.reason());
                     case Outcome.Error e -> throw me.exit(Term.Tuple.of(e.reason(), e.stack()));
+                    case Outcome.Throw t -> throw me.exit(Term.Tuple.of(Term.Tuple.of(NOCATCH, t.value()),
+                            Errors.clauseStack(r.module(), r.function().name(), Term.Int.of(args.size()), null)));
                 }
             });
         }
@@ -198,21 +237,37 @@ public final class RexServer {
                 && req.get(3) instanceof Term.List a && a.isProper()) {
             Term from = t.get(1);
             Pid caller = from instanceof Term.Tuple ft && ft.arity() == 2 && ft.get(0) instanceof Pid p ? p : null;
+            Pid gl = req.get(4) instanceof Pid p ? p : null;
             if (CALL.equals(req.get(0))) {
-                table.spawn(worker -> reply((LocalProc) worker, from, execute((LocalProc) worker, caller, m, f,
+                table.spawn(worker -> reply((LocalProc) worker, from, execute((LocalProc) worker, caller, gl, m, f,
                         a.elements())), null);
             } else if (BLOCK_CALL.equals(req.get(0))) {
-                reply(self, from, execute(self, caller, m, f, a.elements()));
+                reply(self, from, execute(self, caller, gl, m, f, a.elements()));
             }
         } else if (t.arity() == 2 && GenCall.GEN_CAST.equals(t.get(0)) && t.get(1) instanceof Term.Tuple req
                 && req.arity() == 5 && CAST.equals(req.get(0)) && req.get(1) instanceof Atom m
                 && req.get(2) instanceof Atom f && req.get(3) instanceof Term.List a && a.isProper()) {
-            table.spawn(worker -> logFailure(execute((LocalProc) worker, null, m, f, a.elements()), m, f), null);
+            Pid gl = req.get(4) instanceof Pid p ? p : null;
+            table.spawn(worker -> logFailure(execute((LocalProc) worker, null, gl, m, f, a.elements()), m, f), null);
         } else if (t.arity() == 2 && t.get(0) instanceof Pid caller && t.get(1) instanceof Term.Tuple req
                 && req.arity() == 5 && CALL.equals(req.get(0)) && req.get(1) instanceof Atom m
                 && req.get(2) instanceof Atom f && req.get(3) instanceof Term.List a && a.isProper()) {
+            Pid gl = req.get(4) instanceof Pid p ? p : null;
             table.spawn(worker -> ((LocalProc) worker).sendRaw(caller,
-                    Term.Tuple.of(REX, rexResult(execute((LocalProc) worker, caller, m, f, a.elements())))), null);
+                    Term.Tuple.of(REX, rexResult(execute((LocalProc) worker, caller, gl, m, f, a.elements())))), null);
+        } else if (t.arity() == 2 && t.get(0) instanceof Pid observer && FEATURES_REQUEST.equals(t.get(1))) {
+            // rpc's nodes observer on a visible peer asks each visible node it meets
+            self.sendRaw(observer, Term.Tuple.of(FEATURES_REPLY, new Atom(table.nodeName()), Term.List.of(ERPC)));
+        } else if (t.arity() == 2 && t.get(0) instanceof Pid from && t.get(1) instanceof Term.Tuple req
+                && req.isTagged(SBCAST, 3) && req.get(1) instanceof Atom name) {
+            // rpc:sbcast/3: send to the name, say whether it exists
+            LocalProc target = table.whereis(name);
+            if (target != null) {
+                self.sendRaw(name, table.nodeName(), req.get(2));
+            }
+            Atom me = new Atom(table.nodeName());
+            self.sendRaw(from, Term.Tuple.of(REX, me, target != null ? me
+                    : Term.Tuple.of(new Atom("nonexisting_name"), name)));
         } else {
             log.debug("rex ignores {}", message);
         }
@@ -225,6 +280,7 @@ public final class RexServer {
     private static Term rexResult(Outcome o) {
         return switch (o) {
             case Outcome.Return v -> v.value();
+            case Outcome.Throw t -> t.value(); // rpc:call returns a thrown value
             case Outcome.Exit x -> Term.Tuple.of(BADRPC, Term.Tuple.of(Atom.EXIT, x.reason()));
             case Outcome.Error e -> Term.Tuple.of(BADRPC, Term.Tuple.of(Atom.EXIT, Term.Tuple.of(e.reason(), e.stack())));
         };

@@ -1,5 +1,7 @@
 package io.beambridge.internal.runtime;
 
+import io.beambridge.node.ErlangError;
+import io.beambridge.node.ErlangThrow;
 import io.beambridge.node.ExitException;
 import io.beambridge.term.Atom;
 import io.beambridge.term.BadTermException;
@@ -20,7 +22,12 @@ import java.util.Map;
  *   <li>{@link BadTermException} (a term that does not fit the Java type a function
  *       reads it as): {@code :function_clause}, as a BEAM function whose heads do not
  *       match its arguments;
- *   <li>{@link ArithmeticException}: {@code %ArithmeticError{}};
+ *   <li>{@link ArithmeticException} (a division by zero): Erlang's {@code :badarith}, which
+ *       Elixir rescues as {@code ArithmeticError};
+ *   <li>{@link ErlangError} (and {@link io.beambridge.node.FunctionClauseError}): its reason;
+ *   <li>{@link ErlangThrow} not caught: {@code {:nocatch, value}};
+ *   <li>a plain {@link RuntimeException}: {@code %RuntimeError{message: message}}, as
+ *       {@code raise "message"};
  *   <li>any other: {@code %RuntimeError{message: "java.lang.IllegalStateException: ..."}}.
  * </ul>
  */
@@ -31,6 +38,8 @@ public final class Errors {
     static final int DEPTH = 12;
 
     public static final Atom FUNCTION_CLAUSE = new Atom("function_clause");
+    private static final Atom BADARITH = new Atom("badarith");
+    private static final Atom NOCATCH = new Atom("nocatch");
     private static final Atom STRUCT = new Atom("__struct__");
     private static final Atom EXCEPTION = new Atom("__exception__");
     private static final Atom MESSAGE = new Atom("message");
@@ -52,10 +61,12 @@ public final class Errors {
     public static Term error(Throwable t) {
         return switch (t) {
             case ErlangError e -> e.reason();
+            case ErlangThrow t1 -> Term.Tuple.of(NOCATCH, t1.value()); // a throw no one caught
             case BadTermException b -> FUNCTION_CLAUSE;
             case IllegalArgumentException e -> exception("ArgumentError", message(e, false));
-            case ArithmeticException e -> exception("ArithmeticError", message(e, false));
-            default -> exception("RuntimeError", message(t, true));
+            case ArithmeticException e -> BADARITH;
+            // raise "message" is a plain RuntimeException("message"); other classes keep their name
+            default -> exception("RuntimeError", message(t, t.getClass() != RuntimeException.class));
         };
     }
 
@@ -83,6 +94,9 @@ public final class Errors {
 
     /** The Java frames of {@code t} as an Erlang stack trace, at most {@value #DEPTH}. */
     public static Term.List stacktrace(Throwable t) {
+        if (t instanceof ErlangError e && e.stacktrace() != null) {
+            return e.stacktrace();
+        }
         return frames(t.getStackTrace(), 0);
     }
 

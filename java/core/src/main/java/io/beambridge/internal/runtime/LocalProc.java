@@ -52,6 +52,8 @@ public final class LocalProc implements Proc {
     private boolean sentLocally;
     /** Whether the last message delivered came from a virtual thread: a process of this node (racy hint). */
     boolean fedLocally;
+    /** The name of the threads running this process, made on first use (see {@link #threadName}). */
+    private volatile String threadName;
 
     private static final ThreadLocal<LocalProc> CURRENT = new ThreadLocal<>();
 
@@ -314,6 +316,14 @@ public final class LocalProc implements Proc {
     @Override
     public void close() {
         terminate(Atom.NORMAL);
+        if (CURRENT.get() == this) {
+            CURRENT.remove();
+        }
+    }
+
+    /** Makes this mailbox {@link #current()} of the calling thread until it is closed there. */
+    public void bindToCallingThread() {
+        CURRENT.set(this);
     }
 
     // ------------------------------------------------------------------ monitors
@@ -448,7 +458,9 @@ public final class LocalProc implements Proc {
                 throw new IllegalStateException("name " + name + " is already registered");
             }
             registeredName = name;
+            threadName = null;
         }
+        renameThread();
     }
 
     /** Removes this process's registered name, if any. */
@@ -458,9 +470,42 @@ public final class LocalProc implements Proc {
         synchronized (this) {
             name = registeredName;
             registeredName = null;
+            threadName = null;
         }
         if (name != null) {
             table.unregisterName(name, this);
+        }
+        renameThread();
+    }
+
+    /**
+     * The name of the threads that run this process: its pid as a local pid and its registered
+     * name, {@code <0.42.0> Elixir.MyApp.Server} (thread dumps and log lines show which process
+     * a thread is).
+     */
+    public String threadName() {
+        String n = threadName;
+        if (n == null) {
+            synchronized (this) { // as register and unregister, which reset it
+                n = "<0." + Integer.toUnsignedString(pid.id()) + "." + Integer.toUnsignedString(pid.serial()) + ">"
+                        + (registeredName == null ? "" : " " + registeredName.name());
+                threadName = n;
+            }
+        }
+        return n;
+    }
+
+    /** The pid as a local pid, as Elixir's logger shows its {@code pid} metadata: {@code <0.42.0>}. */
+    String localPid() {
+        return "<0." + Integer.toUnsignedString(pid.id()) + "." + Integer.toUnsignedString(pid.serial()) + ">";
+    }
+
+    /** After a name change, the running thread (when it is this process's) takes the new name and MDC entry. */
+    private void renameThread() {
+        Thread t = Thread.currentThread();
+        if (owner == t && current() == this) {
+            t.setName(threadName());
+            ProcessTable.enterMdc(this);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.beambridge.internal.runtime;
 
+import io.beambridge.internal.metrics.NodeMetrics;
 import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
 import io.beambridge.node.ProcessBody;
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
 public final class ProcessTable {
     private static final Logger log = LoggerFactory.getLogger(ProcessTable.class);
 
+    /** SLF4J MDC keys: the running process's pid ({@code <0.42.0>}), its registered name, a connection's peer. */
+    public static final String MDC_PID = "pid";
+    public static final String MDC_NAME = "registered_name";
+    public static final String MDC_PEER = "peer";
+    /** False with a logging backend without MDC (slf4j-simple): then activations skip it. */
+    private static final boolean MDC_ON = !(org.slf4j.MDC.getMDCAdapter() instanceof org.slf4j.helpers.NOPMDCAdapter);
+
     private final Node node;
     private final String nodeName;
     private final int creation;
@@ -43,6 +51,12 @@ public final class ProcessTable {
     private final AtomicLong unlinkIds = new AtomicLong();
     private final int refSalt = ThreadLocalRandom.current().nextInt();
     private volatile Consumer<Signal.SpawnRequest> spawnService;
+    private volatile NodeMetrics metrics = NodeMetrics.NONE;
+    /** The supervisors of this node, in start order: what a graceful stop stops first, last first. */
+    private final ConcurrentHashMap<Pid, Supervised> supervisors = new ConcurrentHashMap<>();
+    private final AtomicLong supervisorSeq = new AtomicLong();
+
+    private record Supervised(long seq, Pid parent) {}
     private static final Atom NOTSUP = new Atom("notsup");
     private static final Atom SPAWN_REPLY = new Atom("spawn_reply");
 
@@ -52,6 +66,45 @@ public final class ProcessTable {
         this.nodeName = nodeName;
         this.creation = creation;
         this.router = router;
+    }
+
+    /** The node's meters ({@link NodeMetrics#NONE} unless the node was given a registry). */
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    /** Set once by the node, before any process runs. */
+    public void setMetrics(NodeMetrics m) {
+        this.metrics = java.util.Objects.requireNonNull(m);
+    }
+
+    /** Gives the message count of every live process to {@code depths}. */
+    public void forEachMessageCount(java.util.function.IntConsumer depths) {
+        for (LocalProc p : procs.values()) {
+            depths.accept(p.messageCount());
+        }
+    }
+
+    /** Puts the process's pid and name into the logging MDC of the calling thread (and drops a reader's peer). */
+    static void enterMdc(LocalProc p) {
+        if (!MDC_ON) {
+            return;
+        }
+        org.slf4j.MDC.put(MDC_PID, p.localPid());
+        Atom name = p.registeredName();
+        if (name == null) {
+            org.slf4j.MDC.remove(MDC_NAME);
+        } else {
+            org.slf4j.MDC.put(MDC_NAME, name.toString());
+        }
+        org.slf4j.MDC.remove(MDC_PEER);
+    }
+
+    static void leaveMdc() {
+        if (MDC_ON) {
+            org.slf4j.MDC.remove(MDC_PID);
+            org.slf4j.MDC.remove(MDC_NAME);
+        }
     }
 
     /** The node this table's processes run on. */
@@ -174,8 +227,11 @@ public final class ProcessTable {
     }
 
     private void runBody(LocalProc p, ProcessBody body) {
-        p.owner = Thread.currentThread();
+        Thread me = Thread.currentThread();
+        me.setName(p.threadName());
+        p.owner = me;
         LocalProc.setCurrent(p);
+        enterMdc(p);
         Term reason = Atom.NORMAL;
         try {
             body.run(p);
@@ -189,6 +245,7 @@ public final class ProcessTable {
         } finally {
             p.owner = null;
             p.terminate(reason);
+            leaveMdc();
         }
     }
 
@@ -204,8 +261,10 @@ public final class ProcessTable {
 
     private void runActivation(LocalProc p) {
         Thread me = Thread.currentThread();
+        me.setName(p.threadName());
         p.owner = me;
         LocalProc.setCurrent(p);
+        enterMdc(p);
         Flushes flushes = new Flushes();
         p.flushes = flushes;
         try {
@@ -239,6 +298,7 @@ public final class ProcessTable {
             if (p.owner == me) {
                 p.owner = null;
             }
+            leaveMdc();
         }
     }
 
@@ -316,6 +376,9 @@ public final class ProcessTable {
 
     void removed(LocalProc p, Atom name, Set<Ref> itsAliases) {
         procs.remove(p.self(), p);
+        if (!supervisors.isEmpty()) {
+            supervisors.remove(p.self());
+        }
         if (name != null) {
             names.remove(name, p);
         }
@@ -527,6 +590,88 @@ public final class ProcessTable {
             for (LocalProc p : affected) {
                 p.nodeDown(node);
             }
+        }
+    }
+
+    // ------------------------------------------------------------------ stopping gracefully
+
+    /**
+     * Notes that {@code p} is a supervisor whose parent is {@code parent}: a graceful stop
+     * ({@link #stopSupervisors}) stops the top ones, those whose parent is no supervisor of
+     * this node, the one started last first.
+     */
+    public void noteSupervisor(LocalProc p, Pid parent) {
+        supervisors.put(p.self(), new Supervised(supervisorSeq.incrementAndGet(), parent));
+        if (!p.isAlive()) {
+            supervisors.remove(p.self());
+        }
+    }
+
+    /**
+     * Waits until no process has work: every reactive process's mailbox empty and no
+     * activation running (processes with a body of their own are not waited for), or until
+     * {@code deadlineNanos} ({@link System#nanoTime}).
+     *
+     * @return true when the processes were idle
+     */
+    public boolean awaitIdle(long deadlineNanos) {
+        while (true) {
+            boolean idle = true;
+            for (LocalProc p : procs.values()) {
+                if (p.reactor != null && p.isAlive() && (p.messageCount() > 0 || p.isRunning())) {
+                    idle = false;
+                    break;
+                }
+            }
+            if (idle) {
+                return true;
+            }
+            if (System.nanoTime() - deadlineNanos >= 0) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // nothing signals idleness: poll
+        }
+    }
+
+    private static final Atom TERMINATE = new Atom("terminate");
+
+    /**
+     * Stops the supervision trees, as {@code Supervisor.stop(sup, :shutdown)} (sys's terminate
+     * request): the top supervisors, the one started last first, each waited for until it is
+     * gone (it terminates its children in reverse start order within their shutdown
+     * timeouts); at {@code deadlineNanos} the one still stopping is ended with {@code :shutdown}.
+     */
+    public void stopSupervisors(long deadlineNanos) {
+        List<java.util.Map.Entry<Pid, Supervised>> top = new ArrayList<>();
+        supervisors.forEach((pid, s) -> {
+            if (!supervisors.containsKey(s.parent()) || s.parent().equals(pid)) {
+                top.add(java.util.Map.entry(pid, s));
+            }
+        });
+        top.sort((a, b) -> Long.compare(b.getValue().seq(), a.getValue().seq()));
+        if (top.isEmpty()) {
+            return;
+        }
+        try (LocalProc self = newMailbox()) {
+            for (var e : top) {
+                LocalProc sup = procs.get(e.getKey());
+                if (sup == null) {
+                    continue;
+                }
+                Ref mon = self.monitor(sup.self());
+                self.sendRaw(sup.self(), Term.Tuple.of(GenCall.SYSTEM, Term.Tuple.of(self.self(), mon),
+                        Term.Tuple.of(TERMINATE, Atom.SHUTDOWN)));
+                long left = deadlineNanos - System.nanoTime();
+                Object down = left <= 0 ? null
+                        : self.take(m -> m instanceof Term.Tuple t && t.arity() == 5 && Atom.DOWN.equals(t.get(0))
+                                && mon.equals(t.get(1)), left);
+                if (down == null) {
+                    log.warn("supervisor {} did not stop within the node's stop bound; ending it", sup.self());
+                    sup.terminate(Atom.SHUTDOWN);
+                }
+            }
+        } catch (ExitException e) {
+            log.debug("stopping the supervision trees: {}", e.getMessage());
         }
     }
 

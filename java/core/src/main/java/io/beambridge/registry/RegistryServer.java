@@ -1,8 +1,10 @@
 package io.beambridge.registry;
 
-import io.beambridge.internal.runtime.GenCall;
+import io.beambridge.gen.From;
+import io.beambridge.gen.GenServer;
+import io.beambridge.gen.Init;
+import io.beambridge.gen.Result;
 import io.beambridge.internal.runtime.LocalProc;
-import io.beambridge.node.ExitException;
 import io.beambridge.term.Atom;
 import io.beambridge.term.Pid;
 import io.beambridge.term.Tagged;
@@ -11,15 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol of the Erlang via module {@code beambridge_registry}, answered by the
- * registry's process: {@code gen_server} calls whose requests are the records below,
- * mirroring Elixir's Registry functions. A request of another shape is answered
- * {@code {:error, {:badarg, request}}}. Its parent's {@code :EXIT} (when it runs in a
- * supervision tree) stops the registry.
+ * The registry's process, a {@link GenServer}: it makes the registry's store (its
+ * partitions are processes linked to it) in {@code init}, answers the protocol of the
+ * Erlang via module {@code beambridge_registry} — calls whose requests are the records
+ * below, mirroring Elixir's Registry functions; a request of another shape is answered
+ * {@code {:error, {:badarg, request}}} — and drops every registration when it stops.
  */
-final class RegistryWire {
+final class RegistryServer implements GenServer<Registry> {
     private static final Logger log = LoggerFactory.getLogger(Registry.class);
     private static final Atom BADARG = new Atom("badarg");
+    private static final Atom MODULE = Atom.elixir("Registry");
 
     /** What {@code beambridge_registry} asks. */
     @Tagged
@@ -50,36 +53,71 @@ final class RegistryWire {
 
     record Count() implements Request {}
 
-    private final Registry registry;
-    private final RegistryStore store;
-    private final Pid parent;
+    private final Atom name;
+    private final Registry.Options options;
+    private AutoCloseable meter; // beambridge.registry.registrations, when the node has meters
 
-    RegistryWire(Registry registry, RegistryStore store, Pid parent) {
-        this.registry = registry;
-        this.store = store;
-        this.parent = parent;
+    RegistryServer(Atom name, Registry.Options options) {
+        this.name = name;
+        this.options = options;
     }
 
-    void serve(LocalProc self, Object message) {
-        if (parent != null && GenCall.isExitFrom(message, parent)) {
-            registry.stop();
-            throw new ExitException(GenCall.reasonOf(message));
+    @Override
+    public Init<Registry> init() {
+        LocalProc self = LocalProc.current();
+        self.trapExit(true); // its parent's exit stops it (terminate runs), as a supervised Elixir Registry
+        RegistryStore store = new RegistryStore(self.table(), name, options, self);
+        Registry registry = new Registry(self.node(), name, options.keys(), self.self(), store);
+        Registry.running(self.node()).put(name, registry);
+        if (self.table().metrics().enabled()) {
+            meter = self.table().metrics().gauge("beambridge.registry.registrations", "registrations in the registry",
+                    registry::count, "registry", name.toString());
         }
-        if (!(message instanceof Term.Tuple t && t.arity() == 3 && GenCall.GEN_CALL.equals(t.get(0))
-                && GenCall.isFrom(t.get(1)))) {
-            log.debug("registry {} ignores {}", registry.name(), message);
-            return;
+        return Init.ok(registry);
+    }
+
+    @Override
+    public void terminate(Term reason, Registry registry) {
+        Registry.running(registry.node()).remove(name, registry);
+        registry.store().clear();
+        if (meter != null) {
+            try {
+                meter.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e); // a gauge's removal does not fail
+            }
         }
+    }
+
+    @Override
+    public Atom module() {
+        return MODULE;
+    }
+
+    @Override
+    public Term stateTerm(Registry registry) {
+        return Term.map(Atom.of("name"), name, Atom.of("keys"), Atom.of(registry.keys().name().toLowerCase(
+                java.util.Locale.ROOT)), Atom.of("count"), registry.count());
+    }
+
+    @Override
+    public Result<Registry> handleCall(Term request, From from, Registry registry) {
         Term reply;
         try {
-            reply = answer(t.get(2).as(Request.class));
+            reply = answer(registry.store(), request.as(Request.class));
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            reply = Term.tuple(Atom.ERROR, Term.tuple(BADARG, t.get(2)));
+            reply = Term.tuple(Atom.ERROR, Term.tuple(BADARG, request));
         }
-        GenCall.reply(self.table(), self.self(), t.get(1), reply);
+        return Result.reply(reply, registry);
     }
 
-    private Term answer(Request request) {
+    @Override
+    public Result<Registry> handleInfo(Term message, Registry registry) {
+        log.debug("registry {} ignores {}", name, message);
+        return Result.noreply(registry);
+    }
+
+    private static Term answer(RegistryStore store, Request request) {
         return switch (request) {
             case Register r -> store.register(r.key(), r.pid(), r.value(), null).toTerm();
             case RegisterReplacing r -> store.register(r.key(), r.pid(), r.value(), r.dead()).toTerm();
