@@ -50,8 +50,9 @@ defmodule Differential.Expectations do
   """
   def known_differences_to_fix do
     causes = [
-      {"H. sys: a Java process has no group leader of its own, so :sys.trace prints *DBG* lines to the Java node's " <>
-         "standard output, not to the group leader of the process that started the server (on BEAM, the client's)",
+      {"H. sys: :sys.trace on a Java server logs the *DBG* lines through the Java node's logger, in Elixir's syntax; BEAM " <>
+         "prints them to the server's group leader (here the client's shell) with io_lib's ~tp (Erlang syntax, wrapped at " <>
+         "80 columns). Java processes have no group leader of their own yet, and no ~tp printer",
        ["sys.trace_prints_to_the_servers_group_leader"]},
       {"F. OTP modules over rpc: :global.whereis_name/1 is undef on the hidden Java node (it runs no global name server)",
        ["global.global_module_over_rpc"]}

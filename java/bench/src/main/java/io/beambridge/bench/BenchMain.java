@@ -154,6 +154,9 @@ public final class BenchMain {
             if (section("global")) {
                 global();
             }
+            if (section("pg")) {
+                pg();
+            }
             if (section("jmh")) {
                 jmh();
             }
@@ -450,6 +453,14 @@ public final class BenchMain {
         }
         reg.stop();
         owner.close();
+    }
+
+    /** pg: the default scope on A and B against Java scopes on the Java node and a second one ({@link PgBench}). */
+    private void pg() throws Exception {
+        cpu.begin("pg");
+        Node second = cluster.javaNode("bench_java2");
+        PgBench.run(a, b, java, second, warmMs, ms).forEach(this::put);
+        second.close();
     }
 
     private void global() throws Exception {

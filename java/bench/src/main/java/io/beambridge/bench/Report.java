@@ -289,6 +289,25 @@ final class Report {
         row("lookups (`whereis_name`)", perSec(vlb), perSec(vlj), ratio(vlj, vlb));
         line("");
 
+        line("### :pg");
+        line("");
+        line("The default scope on A and B and on two Java nodes, all connected: every join and leave goes to three "
+                + "peers. Join + leave: one process joins and leaves a group in turn, through A's `pg` or the Java "
+                + "node's `io.beambridge.pg.Pg`. A join everywhere: " + PgBench.JOINS + " joins one at a time, each of a "
+                + "new process into a new group, from A or from the Java node, timed from the join's start until the "
+                + "last of the three other nodes' `monitor_scope` subscribers has it (the shared OS clock).");
+        line("");
+        header("", "BEAM (pg on A)", "Java (Pg)", "Java ÷ BEAM");
+        double pb = num("pg_join_leave_per_s_beam");
+        double pj = num("pg_join_leave_per_s_java");
+        row("join + leave pairs", perSec(pb), perSec(pj), ratio(pj, pb));
+        double eb = num("pg_join_everywhere_p50_us_beam");
+        double ej = num("pg_join_everywhere_p50_us_java");
+        row("a join everywhere, p50 / p99", String.format(Locale.ROOT, "%,.0f / %,.0f µs", eb,
+                num("pg_join_everywhere_p99_us_beam")), String.format(Locale.ROOT, "%,.0f / %,.0f µs", ej,
+                num("pg_join_everywhere_p99_us_java")), ratio(ej, eb));
+        line("");
+
         line("### Targets");
         line("");
         header("target", "measured", "");

@@ -2,8 +2,8 @@ package io.beambridge.pg;
 
 import io.beambridge.internal.dist.Engine;
 import io.beambridge.internal.rpc.RexServer;
-import io.beambridge.node.ErlangError;
 import io.beambridge.internal.runtime.Errors;
+import io.beambridge.node.ErlangError;
 import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
 import io.beambridge.term.Atom;

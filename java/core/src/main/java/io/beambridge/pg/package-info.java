@@ -37,8 +37,8 @@
  * <li>Only connected nodes share groups, as in pg (its views are not transitive): a BEAM
  *     node sees the Java node's members once the two are connected, either way; connecting
  *     to one node of a BEAM cluster does not connect the Java node to the others.</li>
- * <li>The cost: pg's own messages, plus a discover of about 40 bytes a second to each
- *     connected node that does not run the scope.</li>
+ * <li>The cost: pg's own messages, plus one small message (pg's {@code discover}) a second
+ *     to each connected node that does not run the scope.</li>
  * <li>The Java scope speaks pg's original protocol, which OTP 25, 27 and 29 all speak (29
  *     answers a discover with {@code {discover, pid, 1}}, which the Java scope takes),
  *     and sends nothing else: a BEAM scope crashes on any message it does not expect,

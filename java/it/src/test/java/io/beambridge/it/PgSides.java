@@ -186,7 +186,7 @@ final class PgSides {
         return l;
     }
 
-    /** {@code expected}, each list sorted, with the pids {@code drop} says no. */
+    /** {@code expected} with only the pids {@code keep} accepts, each list sorted, empty groups left out. */
     static Map<Term, List<Pid>> normalized(Map<Term, List<Pid>> expected, Function<Pid, Boolean> keep) {
         Map<Term, List<Pid>> m = new HashMap<>();
         expected.forEach((g, pids) -> {
