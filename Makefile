@@ -6,6 +6,11 @@ SHELL       := /bin/bash
 JDK          = $(shell ci/jdk.sh)
 JINTERFACE   = $(shell ci/jinterface.sh version)
 MVN          = JAVA_HOME=$(JDK) mvn -B -q -Djinterface.version=$(JINTERFACE)
+# Maven's own guava calls sun.misc.Unsafe, which JDK 24+ warns about on every run; allow
+# it for Maven's JVM (not the tests'), where the JDK knows the option (JDK 23+; 21 does not).
+UNSAFE_OK    = $(shell "$(JDK)/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 \
+                 && echo --sun-misc-unsafe-memory-access=allow)
+export MAVEN_OPTS := $(strip $(MAVEN_OPTS) $(UNSAFE_OK))
 NODE        ?=
 COOKIE      ?=
 BENCH_OPTS  ?=
