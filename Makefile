@@ -15,13 +15,14 @@ NODE        ?=
 COOKIE      ?=
 BENCH_OPTS  ?=
 
-.PHONY: help setup build erlang java test test-java test-erlang run bench test-compat clean
+.PHONY: help setup build erlang java test test-java test-erlang run bench test-compat image clean
 
 help:
 	@echo "make run          start the demo Java node (NODE=name@host COOKIE=secret)"
 	@echo "make test         run the Java, Erlang and end-to-end tests"
 	@echo "make test-compat  make test, then the end-to-end tests against OTP 27 and the Docker tests"
 	@echo "make bench        measure against BEAM and raw JInterface"
+	@echo "make image        the demo node as a Docker image, beambridge/demo-node (built locally, never pulled)"
 
 setup:
 	@ci/setup.sh
@@ -52,6 +53,13 @@ bench: setup
 	@rebar3 compile
 	@$(MVN) -pl java/bench -am package -DskipTests
 	@JAVA_HOME=$(JDK) BENCH_OPTS="$(BENCH_OPTS)" ci/bench.sh
+
+# The demo node as a Docker image (ci/docker/demo-image.sh): Debian's Java 21 on a trixie
+# root made with debootstrap and imported, plus the demo's jars. Starts a Docker engine
+# when none answers (ci/docker/dockerd.sh; it keeps running).
+image: build
+	@ci/docker/dockerd.sh start
+	@ci/docker/demo-image.sh
 
 run: build
 	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" ci/run-demo.sh
