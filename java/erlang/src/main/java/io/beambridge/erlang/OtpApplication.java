@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 
 /**
  * The {@code beambridge} OTP application — the {@code beambridge_registry} via module that
- * BEAM nodes use to reach a Java {@code Registry} — as this jar carries it, so that a
+ * BEAM nodes use to reach a Java {@code Registry}, and {@code beambridge}, which makes a Java
+ * server the child of an Erlang or Elixir supervisor — as this jar carries it, so that a
  * Java project can put it on a BEAM node's code path, or give it to a mix or rebar3
  * project, without a checkout of the beambridge repository.
  *
@@ -26,8 +27,8 @@ import java.util.stream.Stream;
  * releases back, so OTP 25 to 27 load them; a mix or rebar3 project compiles the sources
  * with its own OTP anyway). {@link #copyTo(Path)} writes them out as
  * <pre>
- *   DIR/beambridge/ebin/beambridge.app, beambridge_registry.beam, ...
- *   DIR/beambridge/src/beambridge.app.src, beambridge_registry.erl, ...
+ *   DIR/beambridge/ebin/beambridge.app, beambridge.beam, beambridge_registry.beam
+ *   DIR/beambridge/src/beambridge.app.src, beambridge.erl, beambridge_registry.erl
  *   DIR/beambridge/rebar.config
  * </pre>
  * Then: {@code erl -pa DIR/beambridge/ebin}, {@code elixir -pa DIR/beambridge/ebin}; in a

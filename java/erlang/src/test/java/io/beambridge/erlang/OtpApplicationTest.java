@@ -43,7 +43,7 @@ class OtpApplicationTest {
                 [{module, _} = code:ensure_loaded(M) || M <- Mods],
                 io:format("~p ~s~n", [lists:sort(Mods), code:which(beambridge_registry)]),
                 halt().""");
-        assertEquals("[beambridge_registry] " + app.resolve("ebin/beambridge_registry.beam"), out.strip());
+        assertEquals("[beambridge,beambridge_registry] " + app.resolve("ebin/beambridge_registry.beam"), out.strip());
     }
 
     @Test

@@ -481,7 +481,8 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
     }
 
     /**
-     * The {@code beambridge} OTP application (the {@code beambridge_registry} via module),
+     * The {@code beambridge} OTP application (the {@code beambridge_registry} via module, the
+     * {@code beambridge} child spec for Java servers),
      * copied out of the {@code beambridge-erlang} jar
      * ({@link OtpApplication#copyTo}) into a {@link #nodeDirectory} once per cluster
      * session: {@code ebin/} (beams and {@code .app}), {@code src/} and

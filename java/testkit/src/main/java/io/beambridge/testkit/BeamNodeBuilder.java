@@ -121,14 +121,14 @@ public final class BeamNodeBuilder {
 
     /**
      * Puts the {@code beambridge} OTP application (the {@code beambridge_registry} via
-     * module) on the node's code path: the {@code ebin} of
-     * {@link BeamCluster#beambridgeApp()}, copied out of the {@code beambridge-erlang} jar
+     * module, the {@code beambridge} child spec for Java servers) on the node's code path:
+     * the {@code ebin} of {@link BeamCluster#beambridgeApp()}, copied out of the {@code beambridge-erlang} jar
      * once per cluster session, where the node can read it also behind a {@code chroot}
      * prefix ({@value BeamCluster#NODE_FILES_PROPERTY}). No checkout of the repository
      * is needed. It is passed as an erl flag ({@code -pa DIR}, for elixir and iex inside
      * {@code --erl}), so the path is set when the runtime boots, before the node answers
      * (iex handles its own {@code -pa} later, in its shell). The application is loadable
-     * ({@code application:load(beambridge)}), not started: its module needs no start.
+     * ({@code application:load(beambridge)}), not started: its modules need no start.
      */
     public BeamNodeBuilder withBeambridge() {
         this.beambridge = true;
