@@ -37,11 +37,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ({@code {:via, :beambridge_registry, {{MyApp.ProcessRegistry, java}, key}}}) and
  * registers one of its own processes in the Java registry.
  *
- * <p>The Java node binds the demo's seed modules ({@link SeedModules}); the projects
- * start the registry and the server on it by {@code :rpc}. Each project lives in a
- * {@link BeamCluster#nodeDirectory}; mix, rebar3 and the node run behind the suite's
- * prefix ({@link BeamCluster#defaultPrefix()}), so under {@code make test-compat} they
- * are OTP 27's and Elixir 1.18's inside the Debian root. That root has no rebar3: there
+ * <p>The Java node binds the demo's seed modules ({@link SeedModules}). Each project starts
+ * the Java registry as a child of its application's supervisor, with the shipped
+ * application's child spec ({@code :beambridge}: the registry is linked to that supervisor,
+ * so it outlives the rpc that asked for it), and the server on it by {@code :rpc}. Each
+ * project lives in a {@link BeamCluster#nodeDirectory}; mix, rebar3 and the node run
+ * behind the suite's prefix ({@link BeamCluster#defaultPrefix()}), so under
+ * {@code make test-compat} they are OTP 27's and Elixir 1.18's inside the Debian root.
+ * That root has no rebar3: there
  * the host's rebar3 (an escript) is copied into the project and run by the root's OTP.
  * mix, hex and rebar3 get the project's {@code home/} as {@code HOME}, so nothing is
  * written to the real one.
@@ -59,7 +62,7 @@ class ErlangProjectsTest {
                 [app: :demo, version: "0.1.0", deps: deps()]
               end
 
-              def application, do: [extra_applications: [:logger]]
+              def application, do: [extra_applications: [:logger], mod: {Demo.Application, []}]
 
               # beambridge as the beambridge-erlang jar ships it; mix has rebar3 compile it (MIX_REBAR3)
               defp deps, do: [{:beambridge, path: "vendor/beambridge", manager: :rebar3}]
@@ -67,16 +70,23 @@ class ErlangProjectsTest {
             """;
 
     static final String DEMO_EX = """
+            defmodule Demo.Application do
+              use Application
+
+              def start(_type, _args), do: Supervisor.start_link([], strategy: :one_for_one, name: Demo.Supervisor)
+            end
+
             defmodule Demo do
               @moduledoc "Calls Java servers through the beambridge_registry via module."
               @registry MyApp.ProcessRegistry
 
               def via(java, key), do: {:via, :beambridge_registry, {{@registry, java}, key}}
 
-              # Starts the Java registry and a Java server named {MyApp.HelloServerViaTuple, id}
-              # in it, then calls the server by that name: {pid from start_link, pid by name, reply}.
+              # Starts the Java registry under Demo.Supervisor (the :beambridge child spec) and a
+              # Java server named {MyApp.HelloServerViaTuple, id} in it, then calls the server by
+              # that name: {pid from start_link, pid by name, reply}.
               def hello(java, id) do
-                case :rpc.call(java, @registry, :start_link, []) do
+                case Supervisor.start_child(Demo.Supervisor, {:beambridge, node: java, module: @registry, args: []}) do
                   {:ok, _} -> :ok
                   {:error, {:already_started, _}} -> :ok
                 end
@@ -103,6 +113,7 @@ class ErlangProjectsTest {
               {vsn, "0.1.0"},
               {registered, []},
               {applications, [kernel, stdlib, beambridge]},
+              {mod, {demo_app, []}},
               {env, []},
               {modules, []}]}.
             """;
@@ -114,9 +125,10 @@ class ErlangProjectsTest {
 
             via(Java, Key) -> {via, beambridge_registry, {{?REGISTRY, Java}, Key}}.
 
-            %% As Demo.hello/2 of the mix project.
+            %% As Demo.hello/2 of the mix project: the registry under demo_sup.
             hello(Java, Id) ->
-                case rpc:call(Java, ?REGISTRY, start_link, []) of
+                Spec = beambridge:child_spec(#{node => Java, module => ?REGISTRY, args => []}),
+                case supervisor:start_child(demo_sup, Spec) of
                     {ok, _} -> ok;
                     {error, {already_started, _}} -> ok
                 end,
@@ -130,6 +142,18 @@ class ErlangProjectsTest {
                 {via, Mod, Name} = via(Java, Key),
                 yes = Mod:register_name(Name, Pid),
                 Pid.
+            """;
+
+    /** The rebar3 project's application callback and its top supervisor, demo_sup (no children at start). */
+    static final String DEMO_APP_ERL = """
+            -module(demo_app).
+            -behaviour(application).
+            -behaviour(supervisor).
+            -export([start/2, stop/1, init/1]).
+
+            start(_Type, _Args) -> supervisor:start_link({local, demo_sup}, ?MODULE, []).
+            stop(_State) -> ok.
+            init([]) -> {ok, {#{strategy => one_for_one}, []}}.
             """;
 
     @Test
@@ -164,6 +188,8 @@ class ErlangProjectsTest {
         assertEquals(java.name(), server.node(), "the server runs on the Java node");
         assertEquals(server, hello.get(1), "the via name finds it");
         assertEquals(Term.string("hello"), hello.get(2), "and GenServer.call through it reaches it");
+        assertEquals(registryChild(java), Elixir.eval(app, "Supervisor.which_children(Demo.Supervisor)"),
+                "the project's supervisor owns the Java registry");
 
         Term.Tuple key = Term.tuple(Atom.of("counter"), 7);
         Pid agent = (Pid) Elixir.eval(app, "{:ok, agent} = Demo.counter(java, key, 41)\nagent",
@@ -182,6 +208,7 @@ class ErlangProjectsTest {
         Files.writeString(project.resolve("rebar.config"), REBAR_CONFIG);
         Files.writeString(project.resolve("src/demo.app.src"), DEMO_APP_SRC);
         Files.writeString(project.resolve("src/demo.erl"), DEMO_ERL);
+        Files.writeString(project.resolve("src/demo_app.erl"), DEMO_APP_ERL);
         OtpApplication.copyTo(project.resolve("_checkouts"));
         Map<String, String> env = buildEnv(project);
 
@@ -206,10 +233,21 @@ class ErlangProjectsTest {
         assertEquals(java.name(), server.node());
         assertEquals(server, hello.get(1), "the via name finds it");
         assertEquals(Term.string("hello"), hello.get(2), "and gen_server:call through it reaches it");
+        assertEquals(registryChild(java), app.eval("supervisor:which_children(demo_sup)"),
+                "the project's supervisor owns the Java registry");
 
         Pid waiter = (Pid) app.eval("demo:register_waiter('" + java.name() + "', {waiter, 1})");
         assertEquals(waiter, app.eval("rpc:call('" + java.name() + "', 'Elixir.MyApp.ProcessRegistry', whereis_name,"
                 + " [{waiter, 1}])"), "the Java registry holds the project's process");
+    }
+
+    /** which_children of a supervisor whose one child is the Java registry, started by :beambridge's child spec. */
+    static Term registryChild(Node java) {
+        Atom registry = Atom.elixir("MyApp.ProcessRegistry");
+        Pid pid = java.whereis(registry);
+        assertTrue(pid != null, "the registry runs on the Java node");
+        return Term.list(Term.tuple(Term.tuple(registry, Atom.of(java.name())), pid, Atom.of("worker"),
+                Term.list(registry)));
     }
 
     /**
