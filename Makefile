@@ -35,8 +35,8 @@ erlang: setup
 java: setup
 	@$(MVN) install -DskipTests
 
-# core and testkit (with their javadoc and sources jars) into the local Maven repository, for
-# projects of your own (examples/greeter is one)
+# core and testkit (with their javadoc and sources jars), and the erlang jar the test kit needs,
+# into the local Maven repository, for projects of your own (examples/greeter is one)
 install: java
 
 build: erlang java
