@@ -6,19 +6,25 @@ SHELL       := /bin/bash
 JDK          = $(shell ci/jdk.sh)
 JINTERFACE   = $(shell ci/jinterface.sh version)
 MVN          = JAVA_HOME=$(JDK) mvn -B -q -Djinterface.version=$(JINTERFACE)
+# Maven's own guava calls sun.misc.Unsafe, which JDK 24+ warns about on every run; allow
+# it for Maven's JVM (not the tests'), where the JDK knows the option (JDK 23+; 21 does not).
+UNSAFE_OK    = $(shell "$(JDK)/bin/java" --sun-misc-unsafe-memory-access=allow -version >/dev/null 2>&1 \
+                 && echo --sun-misc-unsafe-memory-access=allow)
+export MAVEN_OPTS := $(strip $(MAVEN_OPTS) $(UNSAFE_OK))
 NODE        ?=
 COOKIE      ?=
 VISIBLE     ?=
 METRICS_PORT ?=
 BENCH_OPTS  ?=
 
-.PHONY: help setup build erlang java install test test-java test-erlang run bench test-compat clean
+.PHONY: help setup build erlang java install test test-java test-erlang run bench test-compat image clean
 
 help:
 	@echo "make run          start the demo Java node (NODE=name@host COOKIE=secret VISIBLE=true METRICS_PORT=9568)"
 	@echo "make test         run the Java, Erlang and end-to-end tests"
 	@echo "make test-compat  make test, then the end-to-end tests against OTP 27 and the Docker tests"
 	@echo "make bench        measure against BEAM and raw JInterface"
+	@echo "make image        the demo node as a Docker image, beambridge/demo-node (built locally, never pulled)"
 
 setup:
 	@ci/setup.sh
@@ -29,8 +35,8 @@ erlang: setup
 java: setup
 	@$(MVN) install -DskipTests
 
-# core and testkit (with their javadoc and sources jars) into the local Maven repository, for
-# projects of your own (examples/greeter is one)
+# core and testkit (with their javadoc and sources jars), and the erlang jar the test kit needs,
+# into the local Maven repository, for projects of your own (examples/greeter is one)
 install: java
 
 build: erlang java
@@ -55,6 +61,13 @@ bench: setup
 	@rebar3 compile
 	@$(MVN) -pl java/bench -am package -DskipTests
 	@JAVA_HOME=$(JDK) BENCH_OPTS="$(BENCH_OPTS)" ci/bench.sh
+
+# The demo node as a Docker image (ci/docker/demo-image.sh): Debian's Java 21 on a trixie
+# root made with debootstrap and imported, plus the demo's jars. Starts a Docker engine
+# when none answers (ci/docker/dockerd.sh; it keeps running).
+image: build
+	@ci/docker/dockerd.sh start
+	@ci/docker/demo-image.sh
 
 run: build
 	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" VISIBLE="$(VISIBLE)" METRICS_PORT="$(METRICS_PORT)" ci/run-demo.sh

@@ -10,9 +10,11 @@
 #     for this run and removed afterwards; so are the TLS certificates the nodes read
 #     (beambridge.testkit.nodeFiles). The suite's version test checks that the
 #     nodes really run OTP 27 and Elixir 1.18.
-#  2. the test kit's Docker tests (JUnit tag "docker", BeamContainerTest): their set-up
-#     starts a Docker engine when none answers and builds the image when missing
-#     (ci/docker/dockerd.sh, ci/docker/image.sh), and stops only an engine it started.
+#  2. the Docker tests (JUnit tag "docker"): the test kit's (BeamContainerTest) and the
+#     end-to-end suite's (java/it, io.beambridge.it.docker: the demo node's image of
+#     make image). Their set-up starts a Docker engine when none answers and builds the
+#     images when missing (ci/docker/dockerd.sh, image.sh, demo-image.sh), and stops only
+#     an engine it started.
 # Needs JAVA_HOME (a JDK >= 21) and JINTERFACE (the installed jinterface version), as
 # the Makefile passes them. Prints the time of each step.
 set -euo pipefail
@@ -47,7 +49,7 @@ begin "end-to-end tests (java/it) against OTP 27 / Elixir 1.18 in $root"
   -Dbeambridge.carrier=false # processes on the JDK scheduler only: the path without --add-opens
 took "the OTP 27 run"
 
-begin "Docker tests of the test kit (tag docker)"
-"${mvn[@]}" verify -pl java/testkit -am -Dtest='io.beambridge.testkit.docker.**' \
-  -Dsurefire.failIfNoSpecifiedTests=false -Dgroups=docker -Dtestkit.excludedGroups=none
+begin "Docker tests (tag docker): the test kit's, the demo node's image"
+"${mvn[@]}" verify -pl java/testkit,java/it -am -Dtest='io.beambridge.testkit.docker.**,io.beambridge.it.docker.**' \
+  -Dsurefire.failIfNoSpecifiedTests=false -Dgroups=docker -Dtestkit.excludedGroups=none -Dit.excludedGroups=none
 took "the Docker run"
