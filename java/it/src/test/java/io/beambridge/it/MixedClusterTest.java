@@ -156,8 +156,14 @@ class MixedClusterTest {
         String otp = Match.charlist(erl.rpc("erlang", "system_info", atom("otp_release")));
         String exOtp = Match.charlist(ex.rpc("erlang", "system_info", atom("otp_release")));
         String elixir = Match.string(ex.evalElixir("System.version()"));
-        System.out.printf("erl node: OTP %s; Elixir node: OTP %s, Elixir %s%n", otp, exOtp, elixir);
+        int java = Runtime.version().feature();
+        System.out.printf("erl node: OTP %s; Elixir node: OTP %s, Elixir %s; Java %s%n", otp, exOtp, elixir,
+                Runtime.version());
         assertEquals(otp, exOtp);
+        String expectedJava = System.getProperty("beambridge.it.java", "");
+        if (!expectedJava.isEmpty()) {
+            assertEquals(Integer.parseInt(expectedJava), java, "Java runtime of the tests");
+        }
         String expectedOtp = System.getProperty("beambridge.it.otp", "");
         if (!expectedOtp.isEmpty()) {
             assertEquals(expectedOtp, otp, "OTP release of the BEAM nodes");
