@@ -22,7 +22,7 @@ BENCH_OPTS  ?=
 help:
 	@echo "make run          start the demo Java node (NODE=name@host COOKIE=secret VISIBLE=true METRICS_PORT=9568)"
 	@echo "make test         run the Java, Erlang and end-to-end tests"
-	@echo "make test-compat  make test, then the end-to-end tests against OTP 27 and the Docker tests"
+	@echo "make test-compat  make test, then the tests against OTP 27 and 29, on Java 21, and the Docker tests"
 	@echo "make bench        measure against BEAM and raw JInterface"
 	@echo "make image        the demo node as a Docker image, beambridge/demo-node (built locally, never pulled)"
 
@@ -42,6 +42,7 @@ install: java
 build: erlang java
 
 test: setup
+	@echo "== make test: Java, Erlang and end-to-end tests on $$(ci/versions.sh $(JDK)/bin/java) (the host's)"
 	@rebar3 compile
 	@rebar3 eunit
 	@$(MVN) install
@@ -50,8 +51,9 @@ test: setup
 	@echo "== the end-to-end suite again, every node over TLS distribution"
 	@$(MVN) verify -pl java/it -Dbeambridge.testkit.tls=true
 
-# make test (OTP 25, the host's), then the end-to-end suite against OTP 27 / Elixir 1.18
-# in a cached debootstrap root, then the test kit's Docker tests (ci/test-compat.sh).
+# make test (OTP 25, the host's), then (ci/test-compat.sh) the end-to-end suite against
+# OTP 27 / Elixir 1.18 and OTP 29 / Elixir 1.20 in cached debootstrap roots, the Java
+# tests and the end-to-end suite on Java 21 (trixie's OpenJDK 21), the Docker tests.
 test-compat: test
 	@JAVA_HOME=$(JDK) JINTERFACE=$(JINTERFACE) ci/test-compat.sh
 
