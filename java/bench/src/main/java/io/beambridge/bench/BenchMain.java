@@ -510,11 +510,25 @@ public final class BenchMain {
     }
 
     /**
-     * A visible Java node (its own global name server) joins A and B; then the same
-     * measurement on B and on the Java node, in that three-node cluster: registrations lock
-     * and reach all three either way; a lookup is a table read on the node itself.
+     * Three-node clusters: A and B with a third BEAM node C, then with a visible Java node
+     * (its own global name server) instead. The same measurement on B in both (what the
+     * third node costs B: each registration locks and reaches all three), and on the Java
+     * node (a lookup is a read of its own table).
      */
     private void globalVisible() throws Exception {
+        BeamNode c = cluster.erl("bench_c").start();
+        try {
+            b.rpc(Atom.of("net_kernel"), Atom.of("connect_node"), Atom.of(c.name()));
+            a.rpc(Atom.of("net_kernel"), Atom.of("connect_node"), Atom.of(c.name()));
+            b.rpc(Duration.ofMinutes(1), Atom.of("global"), Atom.of("sync"));
+            Map<String, Double> bc = asMap(b.rpc(Duration.ofMinutes(5), BENCH, Atom.of("global_bench"), globalNames,
+                    warmMs, ms));
+            put("global.three.beam.register_per_s", bc.get("registered") * 1000 / bc.get("register_ms"));
+            put("global.three.beam.lookup", outcome(Map.of("count", bc.get("lookups.count"), "errors",
+                    bc.get("lookups.errors"), "ms", bc.get("lookups.ms"))));
+        } finally {
+            c.stop();
+        }
         Node visible = cluster.javaNode("bench_visible", o -> o.visible(true));
         try {
             visible.connect(a.name());
