@@ -13,6 +13,8 @@
 #     application's ebin (compiled by the host's rebar3, OTP 25; 27 and 29 load it) is
 #     copied into ROOT/opt/beambridge/run-*/ for the run and removed afterwards; so are
 #     the TLS certificates the nodes read (beambridge.testkit.nodeFiles).
+#     Then MixedReleasesGlobalTest once: a visible Java node with OTP 25 (host), 27 and
+#     29 (roots) nodes in one :global cluster.
 #  4. Java 21: the Java side's own tests (core, testkit, examples) and the end-to-end
 #     suite again, with Surefire's JVM the trixie root's OpenJDK 21
 #     (ci/root-jdk/bin/java; the classes are compiled by the host's JDK with
@@ -105,6 +107,11 @@ took "the OTP 27 run (Java $host_java)"
 begin "end-to-end tests (java/it), the README's iex sessions among them, against OTP 29 / Elixir 1.20 in $root29, on Java $host_java (the host's)"
 it_in_root "$root29" 29 1.20
 took "the OTP 29 run (Java $host_java)"
+
+begin "mixed releases: a visible Java node in one :global cluster with OTP 25, 27 and 29 nodes"
+"${mvn[@]}" verify -pl java/it -Dtest=MixedReleasesGlobalTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dbeambridge.it.otp27Root="$root27" -Dbeambridge.it.otp29Root="$root29"
+took "the mixed-releases run"
 
 begin "Java 21: the Java tests (core, testkit, examples) and the end-to-end tests on OpenJDK 21 in $root27, against its OTP 27 / Elixir 1.18"
 m2=$(m2_repo)
