@@ -18,7 +18,8 @@
          registry_start/2, registry_lookups/5, registry_lookups_remote/6,
          registry_lookups_java/5,
          global_bench/3,
-         memory/0, first_call/3, cast_small/3, casts_seen/3, stream/4, calls_during_stream/6]).
+         memory/0, first_call/3, cast_small/3, casts_seen/3, stream/4, paced_calls/5,
+         calls_during_stream/6]).
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2]).
 
 %%--------------------------------------------------------------------
@@ -289,14 +290,59 @@ stream_loop(Target, Msg, Until, N) ->
             stream_loop(Target, Msg, Until, N + 1)
     end.
 
-%% @doc Calls with `hello' to Target from one process (latencies recorded) while another
-%% process of this node streams Bytes-byte casts to StreamTarget (see stream/4); the call
-%% load's map, with `streamed' (how many large messages were sent while it ran).
+%% @doc Paced calls with `hello' to Target (see paced_calls/5) while another process of
+%% this node streams Bytes-byte casts to StreamTarget (see stream/4); the calls' map, with
+%% `streamed' (how many large messages were sent while they ran).
 calls_during_stream(Target, StreamTarget, Bytes, WarmMs, Ms, _) ->
     Self = self(),
     Ref = make_ref(),
     Streamer = spawn_link(fun() -> Self ! {Ref, stream(StreamTarget, Bytes, WarmMs + Ms, x)} end),
-    R = calls(Target, hello, 1, WarmMs, Ms, true),
+    R = paced_calls(Target, hello, 1, WarmMs, Ms),
     receive {Ref, Streamed} -> ok after 120000 -> Streamed = -1 end,
     unlink(Streamer),
     R#{streamed => Streamed}.
+
+%% @doc Calls of Target with Request at a steady pace, about one every IntervalMs
+%% milliseconds, each from a process of its own (a slow call holds back none of the
+%% next ones: a stall of the connection shows in every call made while it lasts, not in
+%% one). Latency from each call's start to its reply; the calls started in the measured
+%% window count. The map of load/5, with p50_us and p99_us.
+paced_calls(Target, Request, IntervalMs, WarmMs, Ms) ->
+    Self = self(),
+    Ref = make_ref(),
+    Now = erlang:monotonic_time(),
+    T0 = Now + ms(WarmMs),
+    T1 = T0 + ms(Ms),
+    N = paced_loop(Target, Request, IntervalMs, Self, Ref, T0, T1, 0),
+    {Lats, Errors} = paced_collect(Ref, N, erlang:monotonic_time(millisecond) + 60000, [], 0),
+    Sorted = lists:sort(Lats),
+    #{count => length(Lats), errors => Errors, ms => Ms,
+      p50_us => percentile(Sorted, 0.50), p99_us => percentile(Sorted, 0.99)}.
+
+paced_loop(Target, Request, IntervalMs, Self, Ref, T0, T1, N) ->
+    S = erlang:monotonic_time(),
+    case S >= T1 of
+        true ->
+            N;
+        false ->
+            Counted = S >= T0,
+            spawn(fun() ->
+                          Start = erlang:monotonic_time(),
+                          Ok = try gen_server:call(Target, Request, 30000), true catch _:_ -> false end,
+                          Lat = erlang:monotonic_time() - Start,
+                          Counted andalso (Self ! {Ref, Ok, Lat})
+                  end),
+            receive after IntervalMs -> ok end,
+            paced_loop(Target, Request, IntervalMs, Self, Ref, T0, T1, case Counted of true -> N + 1; false -> N end)
+    end.
+
+paced_collect(_Ref, 0, _Until, Lats, Errors) ->
+    {Lats, Errors};
+paced_collect(Ref, N, Until, Lats, Errors) ->
+    Left = max(0, Until - erlang:monotonic_time(millisecond)),
+    receive
+        {Ref, true, Lat} -> paced_collect(Ref, N - 1, Until, [Lat | Lats], Errors);
+        {Ref, false, _} -> paced_collect(Ref, N - 1, Until, Lats, Errors + 1)
+    after Left ->
+        {Lats, Errors + N}
+    end.

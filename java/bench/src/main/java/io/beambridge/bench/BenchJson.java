@@ -35,8 +35,9 @@ import java.util.regex.Pattern;
  * <li>{@code first_call_ms_*} (and {@code _java_aot}): from starting the OS process to the
  *     first call served ({@link StartupBench}).</li>
  * <li>{@code small_msg_socket_bytes_*}: bytes on A's socket per small message the Java node
- *     or B sends to A; {@code p99_small_call_during_64mb_us_*}: p99 of calls from A while the
- *     server's node streams 64 MB messages to A ({@code _in_}: A streams to the server).</li>
+ *     or B sends to A; {@code p99_small_call_during_64mb_us_*}: p99 of calls from A (about one a
+ *     millisecond, each from a process of its own) while the server's node streams 64 MB
+ *     messages to A ({@code _in_}: A streams to the server).</li>
  * <li>{@code global_lookups_*}: {@code whereis_name}/s on a visible Java node and on B;
  *     {@code pg_*}: as {@link PgBench} defines them.</li>
  * </ul>

@@ -37,13 +37,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * {@code make bench}: one run of every measurement, printed as one table with ratios
- * and written to {@code bench.out} (default {@code java/bench/target/bench.md}).
+ * and written to {@code bench.out} (default {@code java/bench/target/bench.md}); beside
+ * it {@code bench.json} (the numbers, one flat object: {@link BenchJson}) and
+ * {@code bench-readme.md} (the README's table made from them: {@link ReadmeTable}).
  *
  * <p>Real nodes for what crosses distribution: a private EPMD, two elixir nodes A and
  * B (the test kit's), the Java node of this JVM, and a raw JInterface node in this JVM.
  * BEAM callers are timed on the BEAM side by {@code beambridge_bench}, Java callers
  * here; every load has a warm-up that is not counted. JMH (forked JVMs) for what runs
- * inside one JVM. The million idle servers start in a JVM and a BEAM node of their own.
+ * inside one JVM. The million idle servers start in a JVM and a BEAM node of their own;
+ * so do the servers of the many-peers ({@link PeersBench}) and start-up
+ * ({@link StartupBench}) sections.
  *
  * <p>System properties: {@code bench.warmMs} (1000), {@code bench.ms} (3000),
  * {@code bench.idle} (1,000,000), {@code bench.registryKeys} (1,000,000),
@@ -51,7 +55,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * that many times, interleaved with the others, and the better run is kept),
  * {@code bench.quick=true} (short runs, a tenth of
  * the counts: for trying the bench, not for numbers), {@code bench.only} (comma list of
- * sections: calls, java, local, casts, registry, global, idle, jmh), {@code bench.callers} (1,16,64) and
+ * sections: calls, java, local, casts, registry, global, pg, wire, jmh, idle, peers, startup),
+ * {@code bench.peers} (100; quick: 32) and {@code bench.idlePeersMs} (10,000; quick: 1,000) for
+ * the peers section, {@code bench.command} (the command named in the README table),
+ * {@code bench.callers} (1,16,64) and
  * {@code bench.targets} (beam,java,ji) for the call sections (for profiling one case),
  * {@code bench.erlangSrc} (beambridge_bench.erl), {@code bench.registryEbin} (the
  * ebin of the beambridge OTP application), {@code bench.out}.
@@ -678,7 +685,8 @@ public final class BenchMain {
             put("small_msg_socket_bytes_from_beam_to_" + to, (after[3] - before[3]) / (double) k);
         }
 
-        // small calls from A while 64 MB messages stream on the same connection
+        // small calls from A (about one a millisecond, each from a process of its own) while 64 MB messages
+        // stream on the same connection
         int big = 64 << 20;
         for (String server : List.of("beam", "java")) {
             Pid echo = server.equals("beam") ? beamEcho : javaEcho;
@@ -702,7 +710,8 @@ public final class BenchMain {
                     }
                 });
             }
-            JavaLoad.Outcome out = outcome(beamCalls(a, echo, 1, true));
+            JavaLoad.Outcome out = outcome(asMap(a.rpc(rpcTimeout(), BENCH, Atom.of("paced_calls"), echo, HELLO, 1,
+                    warmMs, ms)));
             long streamedOut = streamer.get(rpcTimeout().toMillis(), TimeUnit.MILLISECONDS);
             putLatency("_" + server, out, streamedOut);
             // A streams to the server's sink: the requests share the way with the large messages
@@ -767,7 +776,7 @@ public final class BenchMain {
     private void peers() throws Exception {
         cpu.begin("many peers");
         int peers = Integer.getInteger("bench.peers", quick ? 32 : 100);
-        long idleMs = Long.getLong("bench.idlePeersMs", quick ? 2000 : 10_000);
+        long idleMs = Long.getLong("bench.idlePeersMs", quick ? 1000 : 10_000);
         new PeersBench(cluster, ebin, peers, 32, 4, warmMs, ms, idleMs, repeats, this::note).run()
                 .forEach(this::put);
     }

@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  *     of either OS process besides. Kernel socket buffers are counted on neither side.</li>
  * <li><b>CPU of idle peers</b>: the server processes' CPU ticks over {@code idleMs} with
  *     every peer connected and silent but for distribution ticks, as % of one core;
- *     the same before the peers came, for comparison. The window starts 2 s after the
- *     last connection.</li>
+ *     the same before the peers came, for comparison. The window starts 2 s (at most
+ *     idleMs / 2) after the last connection.</li>
  * <li><b>throughput</b>: the first {@code busyPeers} peers each run {@code callers}
  *     processes looping on {@code gen_server:call(Echo, hello)} against the Java server,
  *     then against the BEAM server ({@code repeats} times, interleaved; the better kept):
@@ -150,7 +150,7 @@ final class PeersBench {
             r.put("first_connections_bytes_beam", (beam1.get("total") - beam0.get("total")) / half);
 
             // CPU of idle peers, once the connections settled
-            Thread.sleep(Math.min(2000, idleMs));
+            Thread.sleep(Math.min(2000, idleMs / 2));
             double[] idle = idleCpu(java.pid(), beamPid);
             r.put("idle_peers_cpu_percent_java", idle[0]);
             r.put("idle_peers_cpu_percent_beam", idle[1]);
