@@ -788,10 +788,6 @@ public final class BenchMain {
         new StartupBench(cluster, ebin, cache, quick ? 1 : 3, this::note).run().forEach(this::put);
     }
 
-    static long micros() {
-        return PgBench.micros();
-    }
-
     private void jmh() throws Exception {
         cpu.begin("JMH (in one JVM)");
         Path jmhLog = out.toAbsolutePath().getParent().resolve("bench-jmh.log");

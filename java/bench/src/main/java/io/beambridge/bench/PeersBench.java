@@ -37,8 +37,8 @@ import java.util.function.Consumer;
  *     of either OS process besides. Kernel socket buffers are counted on neither side.</li>
  * <li><b>CPU of idle peers</b>: the server processes' CPU ticks over {@code idleMs} with
  *     every peer connected and silent but for distribution ticks, as % of one core;
- *     the same before the peers came, for comparison. The window starts 2 s (at most
- *     idleMs / 2) after the last connection.</li>
+ *     the same before the peers came (over at most 3 s), for comparison. The window
+ *     starts 2 s (at most idleMs / 2) after the last connection.</li>
  * <li><b>throughput</b>: the first {@code busyPeers} peers each run {@code callers}
  *     processes looping on {@code gen_server:call(Echo, hello)} against the Java server,
  *     then against the BEAM server ({@code repeats} times, interleaved; the better kept):
@@ -88,9 +88,9 @@ final class PeersBench {
 
             // the servers alone: memory, and CPU while nothing happens
             Map<String, Long> java0 = java.mem();
-            Map<String, Double> beam0 = BenchMain.asMap(beam.rpc(BENCH, Atom.of("memory")));
+            Map<String, Double> beam0 = beamMemory(beam);
             long beamRss0 = ServerJvm.rss(beamPid);
-            double[] idle0 = idleCpu(java.pid(), beamPid);
+            double[] idle0 = idleCpu(java.pid(), beamPid, Math.min(idleMs, 3000));
             r.put("idle_cpu_percent_no_peers_java", idle0[0]);
             r.put("idle_cpu_percent_no_peers_beam", idle0[1]);
 
@@ -127,11 +127,11 @@ final class PeersBench {
             int half = peers / 2;
             connect(nodes.subList(0, half), List.of(javaName, beam.name()), pool);
             Map<String, Long> java1 = java.mem();
-            Map<String, Double> beam1 = BenchMain.asMap(beam.rpc(BENCH, Atom.of("memory")));
+            Map<String, Double> beam1 = beamMemory(beam);
             long beamRss1 = ServerJvm.rss(beamPid);
             connect(nodes.subList(half, peers), List.of(javaName, beam.name()), pool);
             Map<String, Long> java2 = java.mem();
-            Map<String, Double> beam2 = BenchMain.asMap(beam.rpc(BENCH, Atom.of("memory")));
+            Map<String, Double> beam2 = beamMemory(beam);
             long beamRss2 = ServerJvm.rss(beamPid);
             int k = peers - half;
             double heap = java2.get("heap") - java1.get("heap");
@@ -151,7 +151,7 @@ final class PeersBench {
 
             // CPU of idle peers, once the connections settled
             Thread.sleep(Math.min(2000, idleMs / 2));
-            double[] idle = idleCpu(java.pid(), beamPid);
+            double[] idle = idleCpu(java.pid(), beamPid, idleMs);
             r.put("idle_peers_cpu_percent_java", idle[0]);
             r.put("idle_peers_cpu_percent_beam", idle[1]);
 
@@ -177,6 +177,12 @@ final class PeersBench {
         return r;
     }
 
+    /** erlang:memory() of {@code node} after a GC of every process, asked twice (the second answer kept). */
+    private static Map<String, Double> beamMemory(BeamNode node) {
+        node.rpc(BENCH, Atom.of("memory"));
+        return BenchMain.asMap(node.rpc(BENCH, Atom.of("memory")));
+    }
+
     /** Each of {@code peers} connects to each of {@code servers} (net_kernel:connect_node/1), in parallel. */
     private static void connect(List<BeamNode> peers, List<String> servers, ExecutorService pool) throws Exception {
         List<Future<?>> done = new ArrayList<>();
@@ -196,10 +202,10 @@ final class PeersBench {
         }
     }
 
-    /** CPU of the two server processes over idleMs, as % of one core each. */
-    private double[] idleCpu(long javaPid, long beamPid) throws InterruptedException {
-        CpuMeter.Window w = new CpuMeter.Window(0, idleMs, javaPid, beamPid);
-        return new double[] {w.cpuMs(0) * 100 / idleMs, w.cpuMs(1) * 100 / idleMs};
+    /** CPU of the two server processes over {@code windowMs}, as % of one core each. */
+    private static double[] idleCpu(long javaPid, long beamPid, long windowMs) throws InterruptedException {
+        CpuMeter.Window w = new CpuMeter.Window(0, windowMs, javaPid, beamPid);
+        return new double[] {w.cpuMs(0) * 100 / windowMs, w.cpuMs(1) * 100 / windowMs};
     }
 
     private void load(String side, Term target, long serverPid, List<BeamNode> nodes, ExecutorService pool)
