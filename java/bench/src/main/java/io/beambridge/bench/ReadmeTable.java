@@ -124,7 +124,7 @@ public final class ReadmeTable {
                 target("≥ 1.0×", v("many_peers_32_java"), v("many_peers_32_beam"), false));
         row("memory per idle connection", "connection_bytes", BYTES, "");
         row(String.format(Locale.ROOT, "CPU with %s idle peers connected (%% of one core)", f("%.0f", v("peers"))),
-                "idle_peers_cpu_percent", PCT, target("Java < 1 %:", v("idle_peers_cpu_percent_java"), 1.0, true));
+                "idle_peers_cpu_percent", PCT, target("Java < 1 %:", v("idle_peers_cpu_percent_java"), Math.nextDown(1.0), true));
         row("first call served after the OS process starts (Java with an AOT cache: "
                         + MS.apply(v("first_call_ms_java_aot")) + ")", "first_call_ms", MS, "");
         row2("idle GenServers: memory each / time to start them all", "idle_server_bytes", "idle_server_start_ms",
