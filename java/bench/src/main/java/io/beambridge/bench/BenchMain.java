@@ -52,6 +52,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the counts: for trying the bench, not for numbers), {@code bench.only} (comma list of
  * sections: calls, java, local, casts, registry, global, idle, jmh), {@code bench.callers} (1,16,64) and
  * {@code bench.targets} (beam,java,ji) for the call sections (for profiling one case),
+ * {@code bench.jmh} (a regular expression of the JMH benchmarks to run, e.g. {@code InNodeCallBench.*}),
  * {@code bench.erlangSrc} (beambridge_bench.erl), {@code bench.registryEbin} (the
  * ebin of the beambridge OTP application), {@code bench.out}.
  */
@@ -567,7 +568,7 @@ public final class BenchMain {
         cpu.begin("JMH (in one JVM)");
         Path jmhLog = out.toAbsolutePath().getParent().resolve("bench-jmh.log");
         OptionsBuilder o = new OptionsBuilder();
-        o.include("io\\.beambridge\\.bench\\.jmh\\..*")
+        o.include("io\\.beambridge\\.bench\\.jmh\\." + System.getProperty("bench.jmh", ".*"))
                 .forks(1)
                 .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(1))
