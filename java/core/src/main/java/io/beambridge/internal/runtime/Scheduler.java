@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  *       was undone by an unpark as it parked, goes to the back of its worker's queue.</li>
  *   <li><b>Spreading.</b> A hand-off wakes no other worker. A worker whose queue holds
  *       {@value #WAKE_AT} or more threads wakes an idle one: work piles up. A worker out
- *       of work looks for {@value #SPIN_MICROS} µs (one worker at a time) before it parks:
- *       at the shared queue, and at the others' queues, of which it takes half — from a
- *       queue of {@value #STEAL_MIN} or more, never the next slot: the one thread waiting
- *       behind a short run is typically the other half of a pair that talk. Threads made
+ *       of work, while another runs a thread, looks for up to {@value #SPIN_MICROS} µs (one
+ *       worker at a time) before it parks: at the shared queue, and at the others' queues,
+ *       of which it takes half — from a queue of {@value #STEAL_MIN} or more, never the
+ *       next slot: the one thread waiting behind a short run is typically the other half
+ *       of a pair that talk. Threads made
  *       runnable outside the workers (by a connection's reader, a timer, the main thread)
  *       go to the shared queue, which every worker reads at least every
  *       {@value #SHARED_EVERY} runs, and wake an idle worker.</li>
@@ -275,6 +276,19 @@ final class Scheduler implements Executor {
         return null;
     }
 
+    /**
+     * Whether a worker other than {@code self} runs a thread now: only then can work come to
+     * a spinning worker without a wake-up (from the outside, it comes with one).
+     */
+    private boolean othersRunning(Worker self) {
+        for (Worker w : workers) {
+            if (w != self && ((long) RUNS.getOpaque(w) & 1) == 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether some worker has run one thread for a whole tick of the watchdog. */
     private boolean anyHeld() {
         for (Worker w : workers) {
@@ -439,12 +453,14 @@ final class Scheduler implements Executor {
         }
 
         /**
-         * Looks for work for {@value #SPIN_MICROS} µs before parking: threads made runnable
-         * on other workers come this fast when they are busy, and a worker found so costs
-         * no wake-up. One base worker at a time; null when nothing came.
+         * Looks for work for up to {@value #SPIN_MICROS} µs before parking, while another
+         * worker runs a thread: threads made runnable there come this fast when it is busy,
+         * and a worker found so costs no wake-up. One base worker at a time; null when
+         * nothing came.
          */
         private Runnable spin() {
-            if (extra || pool.spinning.get() > 0 || !pool.spinning.compareAndSet(0, 1)) {
+            if (extra || !pool.othersRunning(this) || pool.spinning.get() > 0
+                    || !pool.spinning.compareAndSet(0, 1)) {
                 return null;
             }
             Runnable r = null;
@@ -456,7 +472,7 @@ final class Scheduler implements Executor {
                 if ((r = pool.shared.poll()) != null || (r = pool.steal(this)) != null) {
                     break;
                 }
-            } while (System.nanoTime() - until < 0 && !pool.closed);
+            } while (System.nanoTime() - until < 0 && pool.othersRunning(this) && !pool.closed);
             pool.spinning.decrementAndGet();
             if (r != null && pool.hasWork(this)) {
                 pool.wakeOne(); // more than this: another looks in turn
@@ -534,7 +550,7 @@ final class Scheduler implements Executor {
                 LockSupport.parkNanos(this, TICK);
                 try {
                     tick();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     log.error("scheduler watchdog", e);
                 }
                 if (allIdle()) {
