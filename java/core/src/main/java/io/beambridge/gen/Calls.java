@@ -62,6 +62,22 @@ final class Calls {
     }
 
     /**
+     * {@code GenServer.call(server, request, :infinity)} from the calling process (or a
+     * temporary one), as the supervisors' client functions make it; an exit names
+     * {@code shown} as the request ({@code {reason, {GenServer, :call, [server, shown, :infinity]}}}).
+     */
+    static Term callInfinity(ServerRef server, Object request, Term shown) {
+        return withCaller(server, self -> {
+            try {
+                return call(self, server, GenCall.GEN_CALL, request, -1);
+            } catch (ExitException e) {
+                throw Exits.wrap(self, e, Exits.mfa(Exits.ELIXIR_GENSERVER, "call", server.toTerm(), shown,
+                        Atom.INFINITY));
+            }
+        });
+    }
+
+    /**
      * {@code gen:call(Server, Label, Request, Timeout)}: the reply, or an exit with the raw
      * reason ({@code noproc}, {@code timeout}, {@code {nodedown, Node}}, {@code calling_self},
      * or the server's exit reason). {@code request} is a term, or a Java object for a

@@ -2,7 +2,6 @@ package io.beambridge.gen;
 
 import io.beambridge.internal.dist.Engine;
 import io.beambridge.internal.runtime.Errors;
-import io.beambridge.internal.runtime.GenCall;
 import io.beambridge.internal.runtime.LocalProc;
 import io.beambridge.node.ErlangThrow;
 import io.beambridge.node.ExitException;
@@ -123,14 +122,7 @@ public final class DynamicSupervisor {
     }
 
     private static Term call(ServerRef supervisor, Object request, Term shown) {
-        return Calls.withCaller(supervisor, self -> {
-            try {
-                return Calls.call(self, supervisor, GenCall.GEN_CALL, request, -1);
-            } catch (ExitException e) {
-                throw Exits.wrap(self, e, Exits.mfa(Exits.ELIXIR_GENSERVER, "call", supervisor.toTerm(), shown,
-                        Atom.INFINITY));
-            }
-        });
+        return Calls.callInfinity(supervisor, request, shown);
     }
 
     /** {@code start_child} with a Java child spec. */

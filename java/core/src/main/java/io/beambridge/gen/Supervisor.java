@@ -1,7 +1,5 @@
 package io.beambridge.gen;
 
-import io.beambridge.internal.runtime.GenCall;
-import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
 import io.beambridge.term.Atom;
 import io.beambridge.term.Term;
@@ -106,13 +104,6 @@ public final class Supervisor {
 
     /** Calls with {@code request} (a term, or a Java object for a supervisor of this node); {@code shown} goes in exits. */
     private static Term call(ServerRef supervisor, Object request, Term shown) {
-        return Calls.withCaller(supervisor, self -> {
-            try {
-                return Calls.call(self, supervisor, GenCall.GEN_CALL, request, -1);
-            } catch (ExitException e) {
-                throw Exits.wrap(self, e, Exits.mfa(Exits.ELIXIR_GENSERVER, "call", supervisor.toTerm(), shown,
-                        Atom.INFINITY));
-            }
-        });
+        return Calls.callInfinity(supervisor, request, shown);
     }
 }

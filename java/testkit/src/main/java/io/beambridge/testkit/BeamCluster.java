@@ -1,5 +1,6 @@
 package io.beambridge.testkit;
 
+import io.beambridge.erlang.OtpApplication;
 import io.beambridge.node.Node;
 import io.beambridge.node.NodeOptions;
 import java.io.IOException;
@@ -107,8 +108,9 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
 
     /**
      * The system property {@code HOSTDIR:NODEDIR} that tells the kit where to write the
-     * files BEAM nodes read (TLS certificates) when the nodes see the file system
-     * elsewhere: files go under {@code HOSTDIR} and are named to nodes under
+     * files BEAM nodes read (TLS certificates, {@link #beambridgeApp() the beambridge
+     * application}, {@link #nodeDirectory directories} tests make) when the nodes see the
+     * file system elsewhere: files go under {@code HOSTDIR} and are named to nodes under
      * {@code NODEDIR}, for example {@code /srv/otp27/tmp:/tmp} with prefix
      * {@code chroot /srv/otp27}. Default: the system's temporary directory, seen as it is.
      */
@@ -137,6 +139,8 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         final Map<String, Node> clients = new HashMap<>(); // by cookie and name kind
         final Map<String, BeamNode> running = new HashMap<>(); // by name
         final TestCertificates certificates; // null without TLS
+        final List<Path> nodeDirs = new ArrayList<>(); // made by nodeDirectory, deleted at close
+        Path beambridgeApp; // extracted on first use, in one of nodeDirs
 
         Session(PrivateEpmd epmd, String suffix, TestCertificates certificates) {
             this.epmd = epmd;
@@ -311,8 +315,11 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         String name = b.alias() + "_" + s.suffix + "@" + host;
         String nodeCookie = b.cookieOr(cookie);
         List<String> nodePrefix = b.prefixOr(prefix);
-        List<String> command = b.command(nodePrefix, name, nodeCookie,
-                s.certificates == null ? List.of() : s.certificates.erlFlags());
+        List<String> clusterFlags = new ArrayList<>(s.certificates == null ? List.of() : s.certificates.erlFlags());
+        if (b.withsBeambridge()) {
+            clusterFlags.addAll(List.of("-pa", nodePath(beambridgeApp().resolve("ebin"))));
+        }
+        List<String> command = b.command(nodePrefix, name, nodeCookie, clusterFlags);
         Map<String, String> env = new LinkedHashMap<>();
         env.put("ERL_EPMD_PORT", Integer.toString(s.epmd.port()));
         Path crashDump = Path.of(System.getProperty("java.io.tmpdir"),
@@ -394,18 +401,118 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
     }
 
     private static TestCertificates certificatesForNodes(String name) throws IOException {
+        Path dir = newNodeDirectory(name);
+        return TestCertificates.create(dir, Path.of(toNodePath(dir)));
+    }
+
+    /** {@value #NODE_FILES_PROPERTY} as {HOSTDIR, NODEDIR}, or null when it is not set. */
+    private static Path[] nodeFilesMapping() {
         String mapping = System.getProperty(NODE_FILES_PROPERTY, "");
         if (mapping.isBlank()) {
-            return TestCertificates.create(Files.createTempDirectory(name));
+            return null;
         }
         int colon = mapping.lastIndexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException(NODE_FILES_PROPERTY + " must be HOSTDIR:NODEDIR, not " + mapping);
         }
-        Path hostDir = Path.of(mapping.substring(0, colon));
-        Files.createDirectories(hostDir);
-        Path dir = Files.createTempDirectory(hostDir, name);
-        return TestCertificates.create(dir, Path.of(mapping.substring(colon + 1)).resolve(dir.getFileName()));
+        return new Path[] {Path.of(mapping.substring(0, colon)).toAbsolutePath().normalize(),
+            Path.of(mapping.substring(colon + 1))};
+    }
+
+    /** A new directory named {@code name...} where nodes can read it (see {@value #NODE_FILES_PROPERTY}). */
+    private static Path newNodeDirectory(String name) throws IOException {
+        Path[] mapping = nodeFilesMapping();
+        if (mapping == null) {
+            return Files.createTempDirectory(name);
+        }
+        Files.createDirectories(mapping[0]);
+        return Files.createTempDirectory(mapping[0], name);
+    }
+
+    private static String toNodePath(Path hostPath) {
+        Path p = hostPath.toAbsolutePath().normalize();
+        Path[] mapping = nodeFilesMapping();
+        if (mapping == null || !p.startsWith(mapping[0])) {
+            return p.toString();
+        }
+        return mapping[1].resolve(mapping[0].relativize(p).toString()).toString();
+    }
+
+    /**
+     * A new, empty directory that the cluster's BEAM nodes can read and write, for files a
+     * test gives them (a module to load, a mix project): in the system's temporary
+     * directory, or under {@value #NODE_FILES_PROPERTY}'s HOSTDIR when that is set. Name
+     * it to nodes with {@link #nodePath}. Deleted, with what is in it, when the cluster
+     * closes.
+     *
+     * @param name the start of the directory's name (letters, digits, {@code _}, {@code -})
+     * @return the directory as this JVM sees it
+     * @throws UncheckedIOException when it cannot be made
+     */
+    public Path nodeDirectory(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9_\\-]{1,100}")) {
+            throw new IllegalArgumentException("a directory name is letters, digits, _ and -: '" + name + "'");
+        }
+        Session s = session();
+        try {
+            Path dir = newNodeDirectory("beambridge-testkit-" + name + "-");
+            synchronized (this) {
+                if (session != s) { // closed meanwhile
+                    deleteTree(dir);
+                    throw new IllegalStateException("the cluster was closed");
+                }
+                s.nodeDirs.add(dir);
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make a directory for the nodes", e);
+        }
+    }
+
+    /**
+     * The name BEAM nodes of this cluster give to {@code hostPath}, a path as this JVM sees
+     * it: the same absolute path, or, with {@value #NODE_FILES_PROPERTY} set and
+     * {@code hostPath} under its HOSTDIR, the path under its NODEDIR. Only paths under
+     * HOSTDIR (such as {@link #nodeDirectory}'s) are visible to nodes behind a
+     * {@code chroot} prefix.
+     */
+    public String nodePath(Path hostPath) {
+        return toNodePath(hostPath);
+    }
+
+    /**
+     * The {@code beambridge} OTP application (the {@code beambridge_registry} via module, the
+     * {@code beambridge} child spec for Java servers),
+     * copied out of the {@code beambridge-erlang} jar
+     * ({@link OtpApplication#copyTo}) into a {@link #nodeDirectory} once per cluster
+     * session: {@code ebin/} (beams and {@code .app}), {@code src/} and
+     * {@code rebar.config}. {@link BeamNodeBuilder#withBeambridge()} puts its
+     * {@code ebin} on a node's code path; a test can also give the directory to a mix
+     * or rebar3 project as a dependency.
+     *
+     * @return the application's directory as this JVM sees it ({@link #nodePath} names it to nodes)
+     * @throws UncheckedIOException when it cannot be copied
+     */
+    public Path beambridgeApp() {
+        Session s = session();
+        synchronized (this) {
+            if (s.beambridgeApp != null) {
+                return s.beambridgeApp;
+            }
+        }
+        Path dir = nodeDirectory("erlang");
+        Path app;
+        try {
+            app = OtpApplication.copyTo(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the beambridge OTP application to " + dir, e);
+        }
+        synchronized (this) {
+            if (s.beambridgeApp == null) {
+                s.beambridgeApp = app;
+            }
+            return s.beambridgeApp;
+        }
     }
 
     /** Where a resource started now belongs. Call with the lock held. */
@@ -585,6 +692,11 @@ public final class BeamCluster implements BeforeAllCallback, AfterAllCallback, B
         if (s.certificates != null) {
             deleteTree(s.certificates.directory());
         }
+        List<Path> dirs;
+        synchronized (this) {
+            dirs = List.copyOf(s.nodeDirs);
+        }
+        dirs.forEach(BeamCluster::deleteTree);
         List<Path> dumps = s.crashDumps.stream().filter(Files::exists).toList();
         if (!dumps.isEmpty()) {
             log.warn("nodes of the cluster left crash dumps: {}", dumps);

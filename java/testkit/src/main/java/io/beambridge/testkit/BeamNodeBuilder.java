@@ -54,6 +54,7 @@ public final class BeamNodeBuilder {
     private boolean longNames;
     private String cookie;
     private boolean hidden;
+    private boolean beambridge;
     private final List<String> codePath = new ArrayList<>();
     private final List<String> erlFlags = new ArrayList<>();
     private final List<String> args = new ArrayList<>();
@@ -115,6 +116,22 @@ public final class BeamNodeBuilder {
     /** Adds a code path directory ({@code -pa}) as an absolute path. */
     public BeamNodeBuilder codePath(Path dir) {
         codePath.add(dir.toAbsolutePath().toString());
+        return this;
+    }
+
+    /**
+     * Puts the {@code beambridge} OTP application (the {@code beambridge_registry} via
+     * module, the {@code beambridge} child spec for Java servers) on the node's code path:
+     * the {@code ebin} of {@link BeamCluster#beambridgeApp()}, copied out of the {@code beambridge-erlang} jar
+     * once per cluster session, where the node can read it also behind a {@code chroot}
+     * prefix ({@value BeamCluster#NODE_FILES_PROPERTY}). No checkout of the repository
+     * is needed. It is passed as an erl flag ({@code -pa DIR}, for elixir and iex inside
+     * {@code --erl}), so the path is set when the runtime boots, before the node answers
+     * (iex handles its own {@code -pa} later, in its shell). The application is loadable
+     * ({@code application:load(beambridge)}), not started: its modules need no start.
+     */
+    public BeamNodeBuilder withBeambridge() {
+        this.beambridge = true;
         return this;
     }
 
@@ -225,6 +242,10 @@ public final class BeamNodeBuilder {
     }
 
     // ------------------------------------------------------------------ for the cluster
+
+    boolean withsBeambridge() {
+        return beambridge;
+    }
 
     boolean hasLifeline() {
         return lifeline;

@@ -26,8 +26,6 @@ import java.util.Map;
  *       Elixir rescues as {@code ArithmeticError};
  *   <li>{@link ErlangError} (and {@link io.beambridge.node.FunctionClauseError}): its reason;
  *   <li>{@link ErlangThrow} not caught: {@code {:nocatch, value}};
- *   <li>a plain {@link RuntimeException}: {@code %RuntimeError{message: message}}, as
- *       {@code raise "message"};
  *   <li>any other: {@code %RuntimeError{message: "java.lang.IllegalStateException: ..."}}.
  * </ul>
  */
@@ -65,8 +63,7 @@ public final class Errors {
             case BadTermException b -> FUNCTION_CLAUSE;
             case IllegalArgumentException e -> exception("ArgumentError", message(e, false));
             case ArithmeticException e -> BADARITH;
-            // raise "message" is a plain RuntimeException("message"); other classes keep their name
-            default -> exception("RuntimeError", message(t, t.getClass() != RuntimeException.class));
+            default -> exception("RuntimeError", message(t, true));
         };
     }
 

@@ -292,6 +292,16 @@ public final class BeamContainer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Copies the {@code beambridge} OTP application's {@code ebin}
+         * ({@link BeamCluster#beambridgeApp()}, out of the {@code beambridge-erlang} jar)
+         * into the container and adds it to the code path, as
+         * {@link io.beambridge.testkit.BeamNodeBuilder#withBeambridge()} does for local nodes.
+         */
+        public Builder withBeambridge() {
+            return codePath(cluster.beambridgeApp().resolve("ebin"));
+        }
+
         /** Adds flags for the Erlang runtime, as {@link io.beambridge.testkit.BeamNodeBuilder#erlFlags}. */
         public Builder erlFlags(String... flags) {
             if (kind.isElixir()) {

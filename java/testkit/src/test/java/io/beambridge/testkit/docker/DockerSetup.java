@@ -11,24 +11,50 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The Docker engine and image for a test class, through the project's scripts: before
+ * The Docker engine and images for a test class, through the project's scripts: before
  * the class, {@code ci/docker/dockerd.sh start} when no engine answers {@code docker info}
  * (it installs docker.io when missing and starts {@code dockerd --bridge=none
- * --iptables=false}), then {@code ci/docker/image.sh}, which builds the image from a
- * debootstrap root when it is missing (minutes the first time; never pulled). After
- * the class, {@code ci/docker/dockerd.sh stop} — only when this extension started the
- * engine (the script said so), never an engine that answered already.
+ * --iptables=false}), then each image script — by default {@value #BEAM_IMAGE}, which
+ * builds the BEAM image from a debootstrap root when it is missing (minutes the first
+ * time; never pulled); {@code ci/docker/demo-image.sh} makes the demo Java node's. An
+ * image script prints the image's name as its last line. After the class,
+ * {@code ci/docker/dockerd.sh stop} — only when this extension started the engine (the
+ * script said so), never an engine that answered already.
  *
  * <p>Finds the scripts through the system property {@code beambridge.project.dir}.
+ * Public for the end-to-end tests (java/it), which take it from the test kit's test jar.
  */
-final class DockerSetup implements BeforeAllCallback, AfterAllCallback {
+public final class DockerSetup implements BeforeAllCallback, AfterAllCallback {
     private static final long SCRIPT_TIMEOUT_SECONDS = 600;
 
-    private volatile String image;
+    /** The script of the BEAM image (OTP 25, Elixir 1.14) that {@link BeamContainer} runs. */
+    public static final String BEAM_IMAGE = "ci/docker/image.sh";
+
+    private final List<String> scripts;
+    private final java.util.Map<String, String> images = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean startedEngine;
 
-    /** The image to run, known once the class's set-up has run. */
-    String image() {
+    /** The engine and the BEAM image ({@value #BEAM_IMAGE}). */
+    public DockerSetup() {
+        this(BEAM_IMAGE);
+    }
+
+    /** The engine and the images that {@code imageScripts} (paths in the project) make, in order. */
+    public DockerSetup(String... imageScripts) {
+        this.scripts = List.of(imageScripts);
+    }
+
+    /** The first script's image, known once the class's set-up has run. */
+    public String image() {
+        return image(scripts.getFirst());
+    }
+
+    /** The image {@code script} made, known once the class's set-up has run. */
+    public String image(String script) {
+        String image = images.get(script);
+        if (image == null) {
+            throw new IllegalStateException("no image from " + script + " (set-up not run, or not one of " + scripts + ")");
+        }
         return image;
     }
 
@@ -38,9 +64,14 @@ final class DockerSetup implements BeforeAllCallback, AfterAllCallback {
             String out = run("ci/docker/dockerd.sh", "start");
             startedEngine = out.contains("started dockerd, pid");
         }
-        List<String> lines = run("ci/docker/image.sh").strip().lines().toList();
-        image = lines.getLast().strip();
-        System.err.println("docker: image " + image + (startedEngine ? ", engine started for this class" : ""));
+        for (String script : scripts) {
+            long t0 = System.nanoTime();
+            List<String> lines = run(script).strip().lines().toList();
+            String image = lines.getLast().strip();
+            images.put(script, image);
+            System.err.printf("docker: image %s from %s in %.1f s%s%n", image, script, (System.nanoTime() - t0) / 1e9,
+                    startedEngine ? ", engine started for this class" : "");
+        }
     }
 
     @Override
