@@ -166,6 +166,7 @@ public final class Carrier implements Executor {
                 handOff();
                 return false;
             }
+            Watchdog.wake(); // after the run is visible: a watchdog that looked before sleeps no more
             r.run();
             if (!state.compareAndSet(started, IDLE)) {
                 handOff();
@@ -183,12 +184,24 @@ public final class Carrier implements Executor {
         }
     }
 
-    /** Takes over carriers whose run keeps their thread longer than {@link #LIMIT_MILLIS}. */
+    /** The watchdog's thread, or null before the first carrier thread ran (for tests). */
+    static Thread watchdogThread() {
+        return Watchdog.thread;
+    }
+
+    /**
+     * Takes over carriers whose run keeps their thread longer than {@link #LIMIT_MILLIS}.
+     * Looks every {@code PERIOD} while some carrier runs a process; while none does, it
+     * parks without a timeout, and the carrier that starts a run wakes it: an idle node
+     * (however many connections) costs no CPU here.
+     */
     private static final class Watchdog {
         static final Set<Carrier> CARRIERS = ConcurrentHashMap.newKeySet();
         private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(2);
         private static final long INFO_EVERY = TimeUnit.MINUTES.toNanos(1);
         private static volatile Thread thread;
+        /** True while the watchdog parks (or is about to) because no carrier runs. */
+        private static volatile boolean asleep;
         private static long lastInfo; // the watchdog thread's only
 
         static void start() {
@@ -197,15 +210,43 @@ public final class Carrier implements Executor {
                     if (thread == null) {
                         Thread t = new Thread(Watchdog::loop, "beambridge-carrier-watchdog");
                         t.setDaemon(true);
+                        thread = t; // before it runs: only it sets asleep, and wake() unparks this
                         t.start();
-                        thread = t;
                     }
                 }
             }
         }
 
+        /**
+         * Called by a carrier after its state shows a run: unparks the watchdog if it sleeps.
+         * (The carrier writes its state, then reads {@code asleep}; the watchdog writes
+         * {@code asleep}, then reads the states: one of them sees the other.)
+         */
+        static void wake() {
+            if (asleep) {
+                asleep = false;
+                LockSupport.unpark(thread);
+            }
+        }
+
+        private static boolean anyRunning() {
+            for (Carrier c : CARRIERS) {
+                if (c.state.get() > 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private static void loop() {
             while (true) {
+                if (!anyRunning()) {
+                    asleep = true;
+                    while (asleep && !anyRunning()) {
+                        LockSupport.park(Watchdog.class);
+                    }
+                    asleep = false;
+                }
                 LockSupport.parkNanos(PERIOD);
                 long now = System.nanoTime() - EPOCH;
                 for (Carrier c : CARRIERS) {
