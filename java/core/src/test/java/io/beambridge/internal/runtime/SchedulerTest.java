@@ -235,4 +235,43 @@ class SchedulerTest {
         await(done, "the sleeper and the computing threads end");
         assertTrue(wokeWhileHeld.get(), "the sleeper woke while both workers were still held");
     }
+
+    /**
+     * Out of work, the scheduler polls nothing: its workers and its watchdog park without
+     * a timeout (WAITING, not TIMED_WAITING in a loop), and work that comes wakes them.
+     */
+    @Test
+    void anIdleSchedulerParksForGood() throws Exception {
+        Scheduler s = scheduler(2, true);
+        for (int round = 0; round < 2; round++) { // a run over a tick of the watchdog, then idle; twice
+            CountDownLatch done = new CountDownLatch(1);
+            long spinUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(3 * Scheduler.TICK_MILLIS);
+            s.startThread(() -> {
+                while (System.nanoTime() < spinUntil) {
+                    Thread.onSpinWait();
+                }
+                done.countDown();
+            });
+            await(done, "the run ends");
+            String prefix = "test-scheduler-" + made.get() + "-";
+            List<Thread> threads = new ArrayList<>();
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().startsWith(prefix)) {
+                    threads.add(t);
+                }
+            }
+            assertTrue(threads.stream().anyMatch(t -> t.getName().endsWith("watchdog")), "the watchdog is there");
+            assertTrue(threads.size() >= 3, "two workers and the watchdog: " + threads);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+            while (threads.stream().anyMatch(t -> t.isAlive() && t.getState() != Thread.State.WAITING)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            for (Thread t : threads) {
+                if (t.isAlive()) { // an extra worker may have ended
+                    assertEquals(Thread.State.WAITING, t.getState(), t.getName() + " parks without a timeout");
+                }
+            }
+        }
+    }
 }
