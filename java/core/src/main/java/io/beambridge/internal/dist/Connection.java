@@ -83,6 +83,9 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private volatile boolean writerParked;
     private volatile boolean closing; // graceful: write what is queued, then close
     private volatile boolean closed;
+    private Thread closer; // the thread that closes it; guarded by this
+    private final java.util.concurrent.CountDownLatch closeDone = new java.util.concurrent.CountDownLatch(1);
+    private static final long CLOSE_WAIT_MILLIS = 5_000;
     private volatile long bytesRead; // written by the reader only; the writer watches it for net_ticktime
     private volatile long framesWritten; // written under writeLock
     private volatile long framesRead;
@@ -643,21 +646,49 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
     /** Closes at once; links and monitors through this connection fire noconnection. */
     void close(String why) {
+        boolean another;
         synchronized (this) {
-            if (closed) {
+            another = closed && closer != Thread.currentThread();
+            if (!closed) {
+                closed = true;
+                closer = Thread.currentThread();
+            } else if (!another) {
                 return;
             }
-            closed = true;
+        }
+        if (another) {
+            awaitClosed(); // another thread closes it: return once its links and monitors fired
+            return;
         }
         try {
-            raw.close(); // TCP at once: no TLS close_notify exchange, as when a BEAM node goes
-        } catch (IOException ignored) {
-            // closing anyway
+            try {
+                raw.close(); // TCP at once: no TLS close_notify exchange, as when a BEAM node goes
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+            LockSupport.unpark(writer);
+            signalDrained();
+            queue.clear();
+            node.connectionClosed(this, why);
+        } finally {
+            closeDone.countDown();
         }
-        LockSupport.unpark(writer);
-        signalDrained();
-        queue.clear();
-        node.connectionClosed(this, why);
+    }
+
+    /**
+     * Waits (at most {@link #CLOSE_WAIT_MILLIS}) until the thread that closes this
+     * connection is done: the peer's links and monitors have fired. A new connection to
+     * the peer starts reading only then (see Engine.install), so that what arrives on it
+     * comes after the exit signals of the old one, as on BEAM.
+     */
+    void awaitClosed() {
+        try {
+            if (!closeDone.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                log.warn("connection to {}: still closing after {} ms", peer, CLOSE_WAIT_MILLIS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

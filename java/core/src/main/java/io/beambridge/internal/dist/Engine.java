@@ -445,7 +445,7 @@ public final class Engine implements Node, SignalRouter {
         Connection c = new Connection(this, s, raw, hp, options);
         Connection old = connections.put(hp.name(), c);
         if (old != null) {
-            old.close("replaced by a new connection");
+            old.close("replaced by a new connection"); // returns once its links and monitors fired
         }
         c.start();
         if (closed) {
@@ -470,13 +470,15 @@ public final class Engine implements Node, SignalRouter {
     /** Called by a connection once it is closed. */
     void connectionClosed(Connection c, String why) {
         metrics.disconnected(c.peer, c);
+        // the exit signals and DOWNs first, while the entry is still here: install waits for them before a
+        // new connection to the peer reads (as BEAM's dist entry fires them before nodedown messages)
+        table.nodeDown(c.peer);
         if (connections.remove(c.peer, c)) {
             try (var peerMdc = org.slf4j.MDC.putCloseable("peer", c.peer)) {
                 log.debug("disconnected from {}: {}", c.peer, why);
             }
             tellNodeMonitors(c, false, nodedownReason(why));
         }
-        table.nodeDown(c.peer);
     }
 
     // ------------------------------------------------------------------ node events
