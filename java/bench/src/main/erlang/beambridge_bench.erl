@@ -17,7 +17,8 @@
          idle_servers/1,
          registry_start/2, registry_lookups/5, registry_lookups_remote/6,
          registry_lookups_java/5,
-         global_bench/3]).
+         global_bench/3,
+         start_sink/0, cast_batches/4, calls_during_stream/6]).
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2]).
 
 %%--------------------------------------------------------------------
@@ -88,6 +89,48 @@ send_n(_Target, _Msg, 0) -> ok;
 send_n(Target, Msg, K) ->
     gen_server:cast(Target, Msg),
     send_n(Target, Msg, K - 1).
+
+%%--------------------------------------------------------------------
+%% The distribution wire (WireBench)
+
+%% @doc A process that drops what it gets and answers {sync, From} with synced.
+start_sink() ->
+    spawn(fun sink/0).
+
+sink() ->
+    receive
+        {sync, From} -> From ! synced, sink();
+        _ -> sink()
+    end.
+
+%% @doc N casts of Msg to Target, in batches of Batch, each batch followed by a sync call.
+cast_batches(_Target, _Msg, N, _Batch) when N =< 0 ->
+    ok;
+cast_batches(Target, Msg, N, Batch) ->
+    send_n(Target, Msg, Batch),
+    _ = gen_server:call(Target, sync, 60000),
+    cast_batches(Target, Msg, N - Batch, Batch).
+
+%% @doc One process calls Target with Request (as calls/6, latencies kept) while another
+%% streams Bytes-byte binaries to Sink on the same connection, one at a time (each followed
+%% by a sync with Sink).
+calls_during_stream(Target, Request, Sink, Bytes, WarmMs, Ms) ->
+    Bin = binary:copy(<<"x">>, Bytes),
+    Parent = self(),
+    Streamer = spawn(fun() -> stream(Parent, Sink, {bench, Bin}, 0) end),
+    R = load(1, WarmMs, Ms, true, fun() -> gen_server:call(Target, Request, 10000) end),
+    Streamer ! stop,
+    receive {streamed, Streamer, N} -> R#{streamed => N} end.
+
+stream(Parent, Sink, Msg, N) ->
+    Sink ! Msg,
+    Sink ! {sync, self()},
+    receive synced -> ok end,
+    receive
+        stop -> Parent ! {streamed, self(), N + 1}
+    after 0 ->
+        stream(Parent, Sink, Msg, N + 1)
+    end.
 
 %%--------------------------------------------------------------------
 %% A million idle gen_servers (run on a node of its own, stopped afterwards: the

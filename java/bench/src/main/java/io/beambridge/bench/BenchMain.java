@@ -50,7 +50,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * that many times, interleaved with the others, and the better run is kept),
  * {@code bench.quick=true} (short runs, a tenth of
  * the counts: for trying the bench, not for numbers), {@code bench.only} (comma list of
- * sections: calls, java, local, casts, registry, global, idle, jmh), {@code bench.callers} (1,16,64) and
+ * sections: calls, java, local, casts, wire ({@link WireBench}), registry, global, idle, jmh), {@code bench.callers} (1,16,64) and
  * {@code bench.targets} (beam,java,ji) for the call sections (for profiling one case),
  * {@code bench.erlangSrc} (beambridge_bench.erl), {@code bench.registryEbin} (the
  * ebin of the beambridge OTP application), {@code bench.out}.
@@ -147,6 +147,10 @@ public final class BenchMain {
             }
             if (section("casts")) {
                 casts();
+            }
+            if (section("wire")) {
+                cpu.begin("wire");
+                WireBench.run(a, b, java, beamEcho, warmMs, ms).forEach(this::put);
             }
             if (section("registry")) {
                 registry();

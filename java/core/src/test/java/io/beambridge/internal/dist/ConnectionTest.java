@@ -46,6 +46,7 @@ class ConnectionTest {
         int senders = 16;
         int each = 2000;
         ConnectionStats before = a.connectionStats(b.name());
+        long t0 = System.nanoTime();
         try (Proc sink = b.mailbox()) {
             List<Proc> procs = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
@@ -60,6 +61,8 @@ class ConnectionTest {
             }
         }
         ConnectionStats after = a.connectionStats(b.name());
+        System.err.println("BATCH " + (after.framesWritten() - before.framesWritten()) + " frames, "
+                + (after.socketWrites() - before.socketWrites()) + " writes, " + (System.nanoTime() - t0) / 1000 + " us");
         long frames = after.framesWritten() - before.framesWritten();
         long writes = after.socketWrites() - before.socketWrites();
         assertTrue(frames >= senders * each, "frames " + frames);
