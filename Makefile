@@ -16,14 +16,16 @@ COOKIE      ?=
 VISIBLE     ?=
 METRICS_PORT ?=
 BENCH_OPTS  ?=
+AOT         ?=
 
-.PHONY: help setup build erlang java install test test-java test-erlang run bench test-compat image clean
+.PHONY: help setup build erlang java install test test-java test-erlang run bench bench-readme test-compat image clean
 
 help:
 	@echo "make run          start the demo Java node (NODE=name@host COOKIE=secret VISIBLE=true METRICS_PORT=9568)"
 	@echo "make test         run the Java, Erlang and end-to-end tests"
-	@echo "make test-compat  make test, then the end-to-end tests against OTP 27 and the Docker tests"
-	@echo "make bench        measure against BEAM and raw JInterface"
+	@echo "make test-compat  make test, then the tests against OTP 27 and 29, on Java 21, and the Docker tests"
+	@echo "make bench        measure against BEAM and raw JInterface (BENCH_OPTS=-Dbench.quick=true: a short run)"
+	@echo "make bench-readme put the last make bench's table into README.md"
 	@echo "make image        the demo node as a Docker image, beambridge/demo-node (built locally, never pulled)"
 
 setup:
@@ -42,6 +44,7 @@ install: java
 build: erlang java
 
 test: setup
+	@echo "== make test: Java, Erlang and end-to-end tests on $$(ci/versions.sh $(JDK)/bin/java) (the host's)"
 	@rebar3 compile
 	@rebar3 eunit
 	@$(MVN) install
@@ -50,13 +53,15 @@ test: setup
 	@echo "== the end-to-end suite again, every node over TLS distribution"
 	@$(MVN) verify -pl java/it -Dbeambridge.testkit.tls=true
 
-# make test (OTP 25, the host's), then the end-to-end suite against OTP 27 / Elixir 1.18
-# in a cached debootstrap root, then the test kit's Docker tests (ci/test-compat.sh).
+# make test (OTP 25, the host's), then (ci/test-compat.sh) the end-to-end suite against
+# OTP 27 / Elixir 1.18 and OTP 29 / Elixir 1.20 in cached debootstrap roots, the Java
+# tests and the end-to-end suite on Java 21 (trixie's OpenJDK 21), the Docker tests.
 test-compat: test
 	@JAVA_HOME=$(JDK) JINTERFACE=$(JINTERFACE) ci/test-compat.sh
 
-# One run of every measurement; the table is printed and written to java/bench/target/bench.md.
-# BENCH_OPTS passes -D options to the bench (e.g. BENCH_OPTS=-Dbench.quick=true).
+# One run of every measurement; the table is printed and written to java/bench/target/bench.md,
+# the numbers to bench.json, the README's table to bench-readme.md. BENCH_OPTS passes -D options
+# to the bench (e.g. BENCH_OPTS=-Dbench.quick=true, or -Dbench.only=peers for one section).
 bench: setup
 	@rebar3 compile
 	@$(MVN) -pl java/bench -am package -DskipTests
@@ -69,8 +74,14 @@ image: build
 	@ci/docker/dockerd.sh start
 	@ci/docker/demo-image.sh
 
+# The table of the last make bench (java/bench/target/bench-readme.md) into README.md's "Measured".
+bench-readme:
+	@JAVA_HOME=$(JDK) ci/bench-readme.sh
+
+# With JDK 25+, from the AOT cache java/examples/target/demo.aot, which the first run writes
+# when the node stops (ci/run-demo.sh; AOT=false runs without it).
 run: build
-	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" VISIBLE="$(VISIBLE)" METRICS_PORT="$(METRICS_PORT)" ci/run-demo.sh
+	@JAVA_HOME=$(JDK) NODE="$(NODE)" COOKIE="$(COOKIE)" VISIBLE="$(VISIBLE)" METRICS_PORT="$(METRICS_PORT)" AOT="$(AOT)" ci/run-demo.sh
 
 clean:
 	rm -rf _build

@@ -1,16 +1,36 @@
 #!/usr/bin/env bash
-# compat-root.sh [umount]: prints the path of a ready Debian trixie root with OTP 27
-# (erlang-nox) and Elixir 1.18, for the compatibility tests; builds it first when
-# missing (ci/debroot.sh: about 70 s; later runs only check and print).
-# Root: $BEAMBRIDGE_OTP27_ROOT, default /var/cache/beambridge/otp27-trixie (outside
-# the repository). "Ready" means: /etc/hosts copied in (else localhost does not
-# resolve there), the host's /proc bind-mounted on ROOT/proc, and /dev/null and
-# /dev/urandom usable. The mounts stay (several test runs may share the root at once)
-# until `compat-root.sh umount`, which refuses while a process runs inside the root;
-# mounting is idempotent. Unmount before deleting the root. Run programs inside with ci/in-root.sh ROOT PROG ARGS...
+# compat-root.sh [ROOT] [umount]: prints the path of a ready Debian root for the
+# compatibility tests, building it first when missing (ci/debroot.sh: 40-70 s; later
+# runs only check and print). ROOT is one of
+#   otp27 (the default)  Debian trixie: OTP 27 (erlang-nox), Elixir 1.18, OpenJDK 21
+#                        (openjdk-21-jre-headless) and iproute2 — the Java 21 runtime
+#                        of ci/root-jdk/bin/java lives here too.
+#                        $BEAMBRIDGE_OTP27_ROOT, default /var/cache/beambridge/trixie-otp27-java21
+#   otp29                Debian sid: OTP 29 (erlang-nox) and Elixir 1.20 (sid as of
+#                        2026-12: OTP 29.1.2, Elixir 1.20.4; sid moves on, and the
+#                        suite's version test then says so).
+#                        $BEAMBRIDGE_OTP29_ROOT, default /var/cache/beambridge/otp29-sid
+# Both lie outside the repository and are built under their own names (a root of
+# older contents, such as /var/cache/beambridge/otp27-trixie, is left alone).
+# "Ready" means: /etc/hosts copied in (else localhost does not resolve there), the
+# host's /proc bind-mounted on ROOT/proc, and /dev/null and /dev/urandom usable. The
+# mounts stay (several test runs may share a root at once) until
+# `compat-root.sh [otp27|otp29] umount`, which refuses while a process runs inside the root;
+# mounting is idempotent. Unmount before deleting a root. Run programs inside with
+# ci/in-root.sh PATH PROG ARGS...
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-root=${BEAMBRIDGE_OTP27_ROOT:-/var/cache/beambridge/otp27-trixie}
+
+which=otp27
+case "${1:-}" in
+  otp27|otp29) which=$1; shift ;;
+esac
+case "$which" in
+  otp27) suite=trixie packages=erlang-nox,elixir,openjdk-21-jre-headless,iproute2
+         root=${BEAMBRIDGE_OTP27_ROOT:-/var/cache/beambridge/trixie-otp27-java21} ;;
+  otp29) suite=sid packages=erlang-nox,elixir
+         root=${BEAMBRIDGE_OTP29_ROOT:-/var/cache/beambridge/otp29-sid} ;;
+esac
 
 if [ "${1:-}" = umount ]; then
   # Refuse while a process runs inside the root (someone's test may be using it).
@@ -26,8 +46,8 @@ if [ "${1:-}" = umount ]; then
     while read -r m; do umount "$m" || umount -l "$m"; done
   exit 0
 fi
-[ $# -eq 0 ] || { echo "usage: $0 [umount]" >&2; exit 2; }
+[ $# -eq 0 ] || { echo "usage: $0 [otp27|otp29] [umount]" >&2; exit 2; }
 
-"$here/debroot.sh" trixie "$root" >/dev/null
+DEBROOT_PACKAGES=$packages "$here/debroot.sh" "$suite" "$root" >/dev/null
 "$here/root-mounts.sh" "$root"
 echo "$root"

@@ -18,7 +18,8 @@
          registry_start/2, registry_lookups/5, registry_lookups_remote/6,
          registry_lookups_java/5,
          global_bench/3,
-         start_sink/0, cast_batches/4, calls_during_stream/6]).
+         memory/0, first_call/3, cast_small/3, casts_seen/3, stream/4, paced_calls/5,
+         calls_during_stream/6]).
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2]).
 
 %%--------------------------------------------------------------------
@@ -37,6 +38,8 @@ init([]) ->
 
 handle_call(sync, _From, N) ->
     {reply, N, 0};
+handle_call(peek, _From, N) ->
+    {reply, N, N};
 handle_call({registry_lookup, Registry, Key}, _From, N) ->
     {reply, 'Elixir.Registry':lookup(Registry, Key), N};
 handle_call(Request, _From, N) ->
@@ -89,48 +92,6 @@ send_n(_Target, _Msg, 0) -> ok;
 send_n(Target, Msg, K) ->
     gen_server:cast(Target, Msg),
     send_n(Target, Msg, K - 1).
-
-%%--------------------------------------------------------------------
-%% The distribution wire (WireBench)
-
-%% @doc A process that drops what it gets and answers {sync, From} with synced.
-start_sink() ->
-    spawn(fun sink/0).
-
-sink() ->
-    receive
-        {sync, From} -> From ! synced, sink();
-        _ -> sink()
-    end.
-
-%% @doc N casts of Msg to Target, in batches of Batch, each batch followed by a sync call.
-cast_batches(_Target, _Msg, N, _Batch) when N =< 0 ->
-    ok;
-cast_batches(Target, Msg, N, Batch) ->
-    send_n(Target, Msg, Batch),
-    _ = gen_server:call(Target, sync, 60000),
-    cast_batches(Target, Msg, N - Batch, Batch).
-
-%% @doc One process calls Target with Request (as calls/6, latencies kept) while another
-%% streams Bytes-byte binaries to Sink on the same connection, one at a time (each followed
-%% by a sync with Sink).
-calls_during_stream(Target, Request, Sink, Bytes, WarmMs, Ms) ->
-    Bin = binary:copy(<<"x">>, Bytes),
-    Parent = self(),
-    Streamer = spawn(fun() -> stream(Parent, Sink, {bench, Bin}, 0) end),
-    R = load(1, WarmMs, Ms, true, fun() -> gen_server:call(Target, Request, 10000) end),
-    Streamer ! stop,
-    receive {streamed, Streamer, N} -> R#{streamed => N} end.
-
-stream(Parent, Sink, Msg, N) ->
-    Sink ! Msg,
-    Sink ! {sync, self()},
-    receive synced -> ok end,
-    receive
-        stop -> Parent ! {streamed, self(), N + 1}
-    after 0 ->
-        stream(Parent, Sink, Msg, N + 1)
-    end.
 
 %%--------------------------------------------------------------------
 %% A million idle gen_servers (run on a node of its own, stopped afterwards: the
@@ -266,3 +227,122 @@ percentile(Sorted, Q) ->
 
 ms(Ms) ->
     erlang:convert_time_unit(Ms, millisecond, native).
+
+%%--------------------------------------------------------------------
+%% Many peers, start-up, bytes on the socket, calls beside a stream
+
+%% @doc The node's memory after a garbage collection of every process: a map of
+%% erlang:memory() (total, processes, system, ets, binary, ...), in bytes.
+memory() ->
+    [erlang:garbage_collect(P) || P <- erlang:processes()],
+    maps:from_list(erlang:memory()).
+
+%% @doc Calls {Name, Node} with `hello' until it answers (a node not up yet, a name not
+%% registered yet: tried again after 2 ms), for at most TimeoutMs. Returns the OS time
+%% (os:system_time(microsecond), the clock the bench JVM reads too) of the first answer,
+%% and the number of attempts; or `timeout'.
+first_call(Node, Name, TimeoutMs) ->
+    Until = erlang:monotonic_time(millisecond) + TimeoutMs,
+    first_call(Node, Name, Until, 1).
+
+first_call(Node, Name, Until, Attempt) ->
+    try gen_server:call({Name, Node}, hello, 5000) of
+        hello -> {os:system_time(microsecond), Attempt}
+    catch
+        exit:_ ->
+            case erlang:monotonic_time(millisecond) >= Until of
+                true -> timeout;
+                false -> timer:sleep(2), first_call(Node, Name, Until, Attempt + 1)
+            end
+    end.
+
+%% @doc K casts of a small message ({hello, I} for I in 1..K) to Target, one after another.
+cast_small(Target, K, _) ->
+    [gen_server:cast(Target, {hello, I}) || I <- lists:seq(1, K)],
+    ok.
+
+%% @doc Waits until the echo server Server has counted at least K casts since its last
+%% sync (for at most TimeoutMs); returns the count.
+casts_seen(Server, K, TimeoutMs) ->
+    Until = erlang:monotonic_time(millisecond) + TimeoutMs,
+    casts_seen_loop(Server, K, Until).
+
+casts_seen_loop(Server, K, Until) ->
+    N = gen_server:call(Server, peek, 60000),
+    case N >= K orelse erlang:monotonic_time(millisecond) >= Until of
+        true -> N;
+        false -> timer:sleep(2), casts_seen_loop(Server, K, Until)
+    end.
+
+%% @doc For DurMs, casts a Bytes-byte binary to Target, each followed by a `sync' call
+%% (one large message in flight at a time). Returns the number sent.
+stream(Target, Bytes, DurMs, _) ->
+    Msg = {bench, binary:copy(<<"x">>, Bytes)},
+    Until = erlang:monotonic_time(millisecond) + DurMs,
+    stream_loop(Target, Msg, Until, 0).
+
+stream_loop(Target, Msg, Until, N) ->
+    case erlang:monotonic_time(millisecond) >= Until of
+        true -> N;
+        false ->
+            gen_server:cast(Target, Msg),
+            _ = gen_server:call(Target, sync, 60000),
+            stream_loop(Target, Msg, Until, N + 1)
+    end.
+
+%% @doc Paced calls with `hello' to Target (see paced_calls/5) while another process of
+%% this node streams Bytes-byte casts to StreamTarget (see stream/4); the calls' map, with
+%% `streamed' (how many large messages were sent while they ran).
+calls_during_stream(Target, StreamTarget, Bytes, WarmMs, Ms, _) ->
+    Self = self(),
+    Ref = make_ref(),
+    Streamer = spawn_link(fun() -> Self ! {Ref, stream(StreamTarget, Bytes, WarmMs + Ms, x)} end),
+    R = paced_calls(Target, hello, 1, WarmMs, Ms),
+    receive {Ref, Streamed} -> ok after 120000 -> Streamed = -1 end,
+    unlink(Streamer),
+    R#{streamed => Streamed}.
+
+%% @doc Calls of Target with Request at a steady pace, about one every IntervalMs
+%% milliseconds, each from a process of its own (a slow call holds back none of the
+%% next ones: a stall of the connection shows in every call made while it lasts, not in
+%% one). Latency from each call's start to its reply; the calls started in the measured
+%% window count. The map of load/5, with p50_us and p99_us.
+paced_calls(Target, Request, IntervalMs, WarmMs, Ms) ->
+    Self = self(),
+    Ref = make_ref(),
+    Now = erlang:monotonic_time(),
+    T0 = Now + ms(WarmMs),
+    T1 = T0 + ms(Ms),
+    N = paced_loop(Target, Request, IntervalMs, Self, Ref, T0, T1, 0),
+    {Lats, Errors} = paced_collect(Ref, N, erlang:monotonic_time(millisecond) + 60000, [], 0),
+    Sorted = lists:sort(Lats),
+    #{count => length(Lats), errors => Errors, ms => Ms,
+      p50_us => percentile(Sorted, 0.50), p99_us => percentile(Sorted, 0.99)}.
+
+paced_loop(Target, Request, IntervalMs, Self, Ref, T0, T1, N) ->
+    S = erlang:monotonic_time(),
+    case S >= T1 of
+        true ->
+            N;
+        false ->
+            Counted = S >= T0,
+            spawn(fun() ->
+                          Start = erlang:monotonic_time(),
+                          Ok = try gen_server:call(Target, Request, 30000), true catch _:_ -> false end,
+                          Lat = erlang:monotonic_time() - Start,
+                          Counted andalso (Self ! {Ref, Ok, Lat})
+                  end),
+            receive after IntervalMs -> ok end,
+            paced_loop(Target, Request, IntervalMs, Self, Ref, T0, T1, case Counted of true -> N + 1; false -> N end)
+    end.
+
+paced_collect(_Ref, 0, _Until, Lats, Errors) ->
+    {Lats, Errors};
+paced_collect(Ref, N, Until, Lats, Errors) ->
+    Left = max(0, Until - erlang:monotonic_time(millisecond)),
+    receive
+        {Ref, true, Lat} -> paced_collect(Ref, N - 1, Until, [Lat | Lats], Errors);
+        {Ref, false, _} -> paced_collect(Ref, N - 1, Until, Lats, Errors + 1)
+    after Left ->
+        {Lats, Errors + N}
+    end.

@@ -15,6 +15,7 @@ defmodule Differential.Expectations do
     linked = "start_link over a synchronous rpc links the server to the caller (on BEAM it is linked to erpc's process and ends when the call returns)"
     trace = "the Java node prints :sys.trace's *DBG* lines through its logger, in Elixir's syntax (BEAM prints them to the server's group leader with Erlang's pretty printer)"
     only_bifs = "rpc reaches only the functions bound on the Java node and the :erlang BIFs it answers; :global's functions are undef there, as any unbound module's"
+    to_atom = "the system_limit's first frame is :erlang.binary_to_atom(string, :utf8), as Elixir 1.14's String.to_atom/1 calls it; Elixir 1.15 and later call binary_to_atom/1 (the Java node cannot know the caller's Elixir)"
     release = "a Java node reports as its OTP release the one whose distribution protocol it speaks (27), whatever the caller's release"
 
     %{
@@ -35,6 +36,7 @@ defmodule Differential.Expectations do
       "global.seed_start_link_over_rpc" => linked,
       "via.seed_server_of_rpc_start_link" => linked,
       "rpc.bif_system_info" => release,
+      "names.dynamic_process_name_too_long_for_an_atom" => to_atom,
       "sys.trace_prints_to_the_servers_group_leader" => trace,
       "global.global_module_over_rpc" => only_bifs
     }

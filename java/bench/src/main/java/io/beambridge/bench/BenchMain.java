@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.results.RunResult;
@@ -36,13 +37,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * {@code make bench}: one run of every measurement, printed as one table with ratios
- * and written to {@code bench.out} (default {@code java/bench/target/bench.md}).
+ * and written to {@code bench.out} (default {@code java/bench/target/bench.md}); beside
+ * it {@code bench.json} (the numbers, one flat object: {@link BenchJson}) and
+ * {@code bench-readme.md} (the README's table made from them: {@link ReadmeTable}).
  *
  * <p>Real nodes for what crosses distribution: a private EPMD, two elixir nodes A and
  * B (the test kit's), the Java node of this JVM, and a raw JInterface node in this JVM.
  * BEAM callers are timed on the BEAM side by {@code beambridge_bench}, Java callers
  * here; every load has a warm-up that is not counted. JMH (forked JVMs) for what runs
- * inside one JVM. The million idle servers start in a JVM and a BEAM node of their own.
+ * inside one JVM. The million idle servers start in a JVM and a BEAM node of their own;
+ * so do the servers of the many-peers ({@link PeersBench}) and start-up
+ * ({@link StartupBench}) sections.
  *
  * <p>System properties: {@code bench.warmMs} (1000), {@code bench.ms} (3000),
  * {@code bench.idle} (1,000,000), {@code bench.registryKeys} (1,000,000),
@@ -50,7 +55,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * that many times, interleaved with the others, and the better run is kept),
  * {@code bench.quick=true} (short runs, a tenth of
  * the counts: for trying the bench, not for numbers), {@code bench.only} (comma list of
- * sections: calls, java, local, casts, wire ({@link WireBench}), registry, global, idle, jmh), {@code bench.callers} (1,16,64) and
+ * sections: calls, java, local, casts, registry, global, pg, wire, jmh, idle, peers, startup),
+ * {@code bench.peers} (100; quick: 32) and {@code bench.idlePeersMs} (10,000; quick: 1,000) for
+ * the peers section, {@code bench.command} (the command named in the README table),
+ * {@code bench.callers} (1,16,64) and
  * {@code bench.targets} (beam,java,ji) for the call sections (for profiling one case),
  * {@code bench.erlangSrc} (beambridge_bench.erl), {@code bench.registryEbin} (the
  * ebin of the beambridge OTP application), {@code bench.out}.
@@ -82,6 +90,7 @@ public final class BenchMain {
     private final Map<String, Object> results = new LinkedHashMap<>(); // key -> Outcome / Double / Map
     private final List<String> log = new ArrayList<>();
     private final String loadBefore = CpuMeter.loadAverage();
+    private final long startedEpochMs = System.currentTimeMillis();
 
     private BeamCluster cluster;
     private BeamNode a;
@@ -148,10 +157,6 @@ public final class BenchMain {
             if (section("casts")) {
                 casts();
             }
-            if (section("wire")) {
-                cpu.begin("wire");
-                WireBench.run(a, b, java, beamEcho, warmMs, ms).forEach(this::put);
-            }
             if (section("registry")) {
                 registry();
             }
@@ -161,11 +166,20 @@ public final class BenchMain {
             if (section("pg")) {
                 pg();
             }
+            if (section("wire")) {
+                wire();
+            }
             if (section("jmh")) {
                 jmh();
             }
             if (section("idle")) {
                 idle();
+            }
+            if (section("peers")) {
+                peers();
+            }
+            if (section("startup")) {
+                startup();
             }
         } finally {
             cpu.begin("tear-down");
@@ -175,13 +189,51 @@ public final class BenchMain {
             cluster.close();
         }
         List<CpuMeter.Share> shares = cpu.finish();
-        String table = new Report(results, shares, loadBefore, CpuMeter.loadAverage(), conditions(),
-                (System.nanoTime() - started) / 1e9).render();
+        String loadAfter = CpuMeter.loadAverage();
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String table = new Report(results, shares, loadBefore, loadAfter, conditions(), seconds).render();
         System.out.println();
         System.out.println(table);
-        Files.createDirectories(out.toAbsolutePath().getParent());
+        Path dir = out.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
         Files.writeString(out, table, StandardCharsets.UTF_8);
         note("table written to " + out);
+
+        Map<String, Double> json = BenchJson.flatten(results);
+        json.put("run_epoch_s", (double) (startedEpochMs / 1000));
+        json.put("run_seconds", Math.rint(seconds));
+        json.put("cores", (double) Runtime.getRuntime().availableProcessors());
+        json.put("quick", quick ? 1.0 : 0.0);
+        json.put("warm_ms", (double) warmMs);
+        json.put("ms", (double) ms);
+        json.put("otp_release", otpMajor());
+        json.put("jdk_feature", (double) Runtime.version().feature());
+        json.put("load_before_1m", firstNumber(loadBefore));
+        json.put("load_after_1m", firstNumber(loadAfter));
+        json.values().removeIf(v -> v.isNaN() || v.isInfinite());
+        Path jsonFile = dir.resolve("bench.json");
+        Files.writeString(jsonFile, BenchJson.render(json), StandardCharsets.UTF_8);
+        note("numbers written to " + jsonFile);
+        String command = System.getProperty("bench.command", "make bench");
+        Path readme = dir.resolve("bench-readme.md");
+        Files.writeString(readme, new ReadmeTable(json).render(command), StandardCharsets.UTF_8);
+        note("README table written to " + readme + " (make bench-readme puts it into README.md)");
+    }
+
+    private static double firstNumber(String load) {
+        try {
+            return Double.parseDouble(load.split(" ")[0]);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private double otpMajor() {
+        try {
+            return Double.parseDouble(otpRelease.split(" ")[0]);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private Map<String, String> conditions() {
@@ -190,7 +242,7 @@ public final class BenchMain {
                 .replaceAll("\\.\\d+", ""));
         c.put("cores", Integer.toString(Runtime.getRuntime().availableProcessors()));
         c.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-        c.put("otp", otpRelease());
+        c.put("otp", otpRelease);
         c.put("warmMs", Long.toString(warmMs));
         c.put("ms", Long.toString(ms));
         c.put("idle", Integer.toString(idleCount));
@@ -201,7 +253,9 @@ public final class BenchMain {
         return c;
     }
 
-    private String otpRelease() {
+    private final String otpRelease = otpRelease();
+
+    private static String otpRelease() {
         try {
             ProcessBuilder pb = new ProcessBuilder("erl", "-noshell", "-eval",
                     "io:format(\"~s (erts ~s)\", [erlang:system_info(otp_release), erlang:system_info(version)]), halt().");
@@ -333,13 +387,14 @@ public final class BenchMain {
         }
     }
 
-    /** recv_cnt and send_cnt of {@code node}'s distribution socket to {@code peer}, or null. */
+    /** recv_cnt, send_cnt, recv_oct and send_oct of {@code node}'s distribution socket to {@code peer}, or null. */
     private static long[] socketCounts(BeamNode node, String peer) {
         Term r = node.eval("case lists:keyfind('" + peer + "', 1, erlang:system_info(dist_ctrl)) of "
-                + "{_, P} when is_port(P) -> {ok, [{recv_cnt, R}, {send_cnt, S}]} = "
-                + "inet:getstat(P, [recv_cnt, send_cnt]), {R, S}; _ -> none end.");
+                + "{_, P} when is_port(P) -> {ok, [{recv_cnt, R}, {send_cnt, S}, {recv_oct, RO}, {send_oct, SO}]} = "
+                + "inet:getstat(P, [recv_cnt, send_cnt, recv_oct, send_oct]), {R, S, RO, SO}; _ -> none end.");
         if (r instanceof Term.Tuple t) {
-            return new long[] {t.get(0).as(long.class), t.get(1).as(long.class)};
+            return new long[] {t.get(0).as(long.class), t.get(1).as(long.class), t.get(2).as(long.class),
+                t.get(3).as(long.class)};
         }
         return null;
     }
@@ -514,11 +569,25 @@ public final class BenchMain {
     }
 
     /**
-     * A visible Java node (its own global name server) joins A and B; then the same
-     * measurement on B and on the Java node, in that three-node cluster: registrations lock
-     * and reach all three either way; a lookup is a table read on the node itself.
+     * Three-node clusters: A and B with a third BEAM node C, then with a visible Java node
+     * (its own global name server) instead. The same measurement on B in both (what the
+     * third node costs B: each registration locks and reaches all three), and on the Java
+     * node (a lookup is a read of its own table).
      */
     private void globalVisible() throws Exception {
+        BeamNode c = cluster.erl("bench_c").start();
+        try {
+            b.rpc(Atom.of("net_kernel"), Atom.of("connect_node"), Atom.of(c.name()));
+            a.rpc(Atom.of("net_kernel"), Atom.of("connect_node"), Atom.of(c.name()));
+            b.rpc(Duration.ofMinutes(1), Atom.of("global"), Atom.of("sync"));
+            Map<String, Double> bc = asMap(b.rpc(Duration.ofMinutes(5), BENCH, Atom.of("global_bench"), globalNames,
+                    warmMs, ms));
+            put("global.three.beam.register_per_s", bc.get("registered") * 1000 / bc.get("register_ms"));
+            put("global.three.beam.lookup", outcome(Map.of("count", bc.get("lookups.count"), "errors",
+                    bc.get("lookups.errors"), "ms", bc.get("lookups.ms"))));
+        } finally {
+            c.stop();
+        }
         Node visible = cluster.javaNode("bench_visible", o -> o.visible(true));
         try {
             visible.connect(a.name());
@@ -565,6 +634,172 @@ public final class BenchMain {
         } finally {
             visible.close();
         }
+    }
+
+    // ------------------------------------------------------------------ wire
+
+    /**
+     * Bytes on the socket per small message, and small calls beside 64 MB messages on the
+     * same connection ({@code wire}).
+     */
+    private void wire() throws Exception {
+        cpu.begin("wire");
+        int k = quick ? 2_000 : 10_000;
+        Atom sinkName = Atom.of("bench_sink");
+        Pid sinkA = ((Term.Tuple) a.rpc(BENCH, Atom.of("start_echo"), sinkName)).get(1).as(Pid.class);
+        Pid sinkB = ((Term.Tuple) b.rpc(BENCH, Atom.of("start_echo"), sinkName)).get(1).as(Pid.class);
+        Pid sinkJ = switch (GenServer.start(java, new EchoServer(), StartOptions.name(sinkName))) {
+            case StartResult.Ok ok -> ok.pid();
+            case StartResult r -> throw new IllegalStateException("the Java sink did not start: " + r);
+        };
+
+        // small messages: {'$gen_cast', {hello, I}} to a pid, K of them, one after another
+        for (String from : List.of("beam", "java")) {
+            String peer = from.equals("beam") ? b.name() : java.name();
+            a.rpc(BENCH, Atom.of("echo_count"), sinkName); // a new count
+            long[] before = socketCounts(a, peer);
+            var javaBefore = java.connectionStats(a.name());
+            if (from.equals("beam")) {
+                b.rpc(BENCH, Atom.of("cast_small"), sinkA, k, 0);
+            } else {
+                ServerRef to = ServerRef.of(java, sinkA);
+                JavaLoad.once(java, self -> {
+                    for (int i = 1; i <= k; i++) {
+                        GenServer.cast(to, Term.Tuple.of(HELLO, Term.Int.of(i)));
+                    }
+                });
+            }
+            long seen = a.rpc(Duration.ofSeconds(90), BENCH, Atom.of("casts_seen"), sinkName, k, 60_000)
+                    .as(long.class);
+            long[] after = socketCounts(a, peer);
+            var javaAfter = java.connectionStats(a.name());
+            if (seen != k || before == null || after == null) {
+                note("small messages from " + from + ": " + seen + " of " + k + " arrived; not counted");
+                continue;
+            }
+            put("small_msg_socket_bytes_" + from, (after[2] - before[2]) / (double) k);
+            if (from.equals("java") && javaBefore != null && javaAfter != null) {
+                note(String.format(Locale.ROOT, "the Java node counted %.2f bytes written per small message",
+                        (javaAfter.bytesWritten() - javaBefore.bytesWritten()) / (double) k));
+            }
+        }
+        // and the other way: A's casts to a sink on B and on the Java node
+        for (String to : List.of("beam", "java")) {
+            String peer = to.equals("beam") ? b.name() : java.name();
+            Pid target = to.equals("beam") ? sinkB : sinkJ;
+            resetSink(to, sinkName);
+            long[] before = socketCounts(a, peer);
+            a.rpc(BENCH, Atom.of("cast_small"), target, k, 0);
+            long seen = sinkSeen(to, sinkName, k);
+            long[] after = socketCounts(a, peer);
+            if (seen != k || before == null || after == null) {
+                note("small messages to " + to + ": " + seen + " of " + k + " arrived; not counted");
+                continue;
+            }
+            put("small_msg_socket_bytes_from_beam_to_" + to, (after[3] - before[3]) / (double) k);
+        }
+
+        // small calls from A (about one a millisecond, each from a process of its own) while 64 MB messages
+        // stream on the same connection
+        int big = 64 << 20;
+        for (String server : List.of("beam", "java")) {
+            Pid echo = server.equals("beam") ? beamEcho : javaEcho;
+            // the server's node streams to A's sink: the replies share the way with the large messages
+            CompletableFuture<Long> streamer = new CompletableFuture<>();
+            if (server.equals("beam")) {
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        streamer.complete(b.rpc(rpcTimeout(), BENCH, Atom.of("stream"), sinkA, big, warmMs + ms, 0)
+                                .as(long.class));
+                    } catch (RuntimeException e) {
+                        streamer.completeExceptionally(e);
+                    }
+                });
+            } else {
+                java.spawn(self -> {
+                    try {
+                        streamer.complete(javaStream(ServerRef.of(java, sinkA), big, warmMs + ms));
+                    } catch (RuntimeException e) {
+                        streamer.completeExceptionally(e);
+                    }
+                });
+            }
+            JavaLoad.Outcome out = outcome(asMap(a.rpc(rpcTimeout(), BENCH, Atom.of("paced_calls"), echo, HELLO, 1,
+                    warmMs, ms)));
+            long streamedOut = streamer.get(rpcTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            putLatency("_" + server, out, streamedOut);
+            // A streams to the server's sink: the requests share the way with the large messages
+            Map<String, Double> in = asMap(a.rpc(rpcTimeout(), BENCH, Atom.of("calls_during_stream"), echo,
+                    server.equals("beam") ? sinkB : sinkJ, big, warmMs, ms, 0));
+            putLatency("_in_" + server, outcome(in), in.get("streamed").longValue());
+        }
+        a.rpc(Atom.of("gen_server"), Atom.of("stop"), sinkName);
+        b.rpc(Atom.of("gen_server"), Atom.of("stop"), sinkName);
+        JavaLoad.once(java, self -> GenServer.stop(ServerRef.of(java, sinkJ)));
+    }
+
+    private void putLatency(String suffix, JavaLoad.Outcome o, long streamed) {
+        put("p50_small_call_during_64mb_us" + suffix, o.p50us());
+        put("p99_small_call_during_64mb_us" + suffix, o.p99us());
+        put("small_calls_during_64mb" + suffix, o.perSecond());
+        put("streamed_64mb_messages" + suffix, (double) streamed);
+    }
+
+    private void resetSink(String where, Atom sinkName) throws InterruptedException {
+        if (where.equals("beam")) {
+            b.rpc(BENCH, Atom.of("echo_count"), sinkName);
+        } else {
+            JavaLoad.once(java, self -> GenServer.call(ServerRef.local(java, sinkName), EchoServer.SYNC));
+        }
+    }
+
+    /** Waits (at most a minute) until the sink on B or the Java node counted {@code k} casts; its count. */
+    private long sinkSeen(String where, Atom sinkName, int k) throws InterruptedException {
+        if (where.equals("beam")) {
+            return b.rpc(Duration.ofSeconds(90), BENCH, Atom.of("casts_seen"), sinkName, k, 60_000).as(long.class);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        long[] n = new long[1];
+        do {
+            JavaLoad.once(java, self -> n[0] = GenServer.call(ServerRef.local(java, sinkName), EchoServer.PEEK)
+                    .as(long.class));
+            if (n[0] >= k) {
+                break;
+            }
+            Thread.sleep(2);
+        } while (System.nanoTime() < deadline);
+        return n[0];
+    }
+
+    /** The Java twin of beambridge_bench:stream/4, run as a Java process: one large cast in flight at a time. */
+    private static long javaStream(ServerRef to, int bytes, long durMs) {
+        Term msg = Term.Tuple.of(Atom.of("bench"), new Term.Binary(new byte[bytes]));
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(durMs);
+        long n = 0;
+        while (System.nanoTime() < until) {
+            GenServer.cast(to, msg);
+            GenServer.call(to, EchoServer.SYNC, Duration.ofSeconds(60));
+            n++;
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ peers, start-up
+
+    /** Many BEAM peers against a Java server and a BEAM server ({@link PeersBench}). */
+    private void peers() throws Exception {
+        cpu.begin("many peers");
+        int peers = Integer.getInteger("bench.peers", quick ? 32 : 100);
+        long idleMs = Long.getLong("bench.idlePeersMs", quick ? 1000 : 10_000);
+        new PeersBench(cluster, ebin, peers, 32, 4, warmMs, ms, idleMs, repeats, this::note).run()
+                .forEach(this::put);
+    }
+
+    /** Time to the first served call: a fresh JVM (with and without an AOT cache) and a fresh erl ({@link StartupBench}). */
+    private void startup() throws Exception {
+        cpu.begin("start-up");
+        Path cache = out.toAbsolutePath().getParent().resolve("bench-server.aot");
+        new StartupBench(cluster, ebin, cache, quick ? 1 : 3, this::note).run().forEach(this::put);
     }
 
     private void jmh() throws Exception {

@@ -277,16 +277,19 @@ final class Report {
         double lj = rate("global.java.lookup");
         row("lookups (`whereis_name`)", perSec(lb), perSec(lj), ratio(lj, lb));
         line("");
-        line("A visible Java node (`NodeOptions.visible(true)`, its own global name server) joined to A and B; "
-                + "the same measurement on B and on the Java node, in that three-node cluster.");
+        line("Three-node clusters: A and B with a third BEAM node, then with a visible Java node "
+                + "(`NodeOptions.visible(true)`, its own global name server) instead; the same measurement on B in "
+                + "both, and on the Java node. Ratio: the Java node against B with a BEAM third node.");
         line("");
-        header("", "BEAM (`:global` on B)", "Java (`Global`, visible node)", "Java ÷ BEAM");
+        header("", "B (3rd node BEAM)", "B (3rd node Java)", "Java node (`Global`)", "Java ÷ BEAM");
+        double tb = num("global.three.beam.register_per_s");
         double vb = num("global.visible.beam.register_per_s");
         double vj = num("global.visible.java.register_per_s");
-        row("registrations", perSec(vb), perSec(vj), ratio(vj, vb));
+        row("registrations", perSec(tb), perSec(vb), perSec(vj), ratio(vj, tb));
+        double tlb = rate("global.three.beam.lookup");
         double vlb = rate("global.visible.beam.lookup");
         double vlj = rate("global.visible.java.lookup");
-        row("lookups (`whereis_name`)", perSec(vlb), perSec(vlj), ratio(vlj, vlb));
+        row("lookups (`whereis_name`)", perSec(tlb), perSec(vlb), perSec(vlj), ratio(vlj, tlb));
         line("");
 
         line("### :pg");
@@ -308,6 +311,77 @@ final class Report {
                 num("pg_join_everywhere_p99_us_java")), ratio(ej, eb));
         line("");
 
+        line("### Many peers");
+        line("");
+        line(String.format(Locale.ROOT, "%s small `erl` nodes (`+S 1`, hidden, `-connect_all false`) connect to a Java "
+                + "node alone in its JVM and to an `erl` node, each serving an echo gen_server. Calls: 32 of them with 4 "
+                + "callers each, `gen_server:call({bench_echo, Server}, hello)`, summed. Memory per connection: the "
+                + "growth from half the peers connected to all, per connection — Java: heap after a full GC plus native "
+                + "memory outside the heap (NMT); BEAM: `erlang:memory(total)` after a GC of every process; kernel "
+                + "socket buffers on neither side. CPU: the server's OS process with every peer connected and idle.",
+                fmt("%.0f", num("peers"))));
+        line("");
+        header("", "BEAM server", "Java server", "Java ÷ BEAM");
+        double mpb = num("many_peers_32_beam");
+        double mpj = num("many_peers_32_java");
+        row("32 peers × 4 callers", perSec(mpb), perSec(mpj), ratio(mpj, mpb));
+        row("… server CPU per call", micros(num("many_peers_cpu_us_per_call_beam")),
+                micros(num("many_peers_cpu_us_per_call_java")), ratio(num("many_peers_cpu_us_per_call_java"),
+                        num("many_peers_cpu_us_per_call_beam")));
+        row("memory per idle connection", bytes(num("connection_bytes_beam")), bytes(num("connection_bytes_java"))
+                + String.format(Locale.ROOT, " (heap %s, native %s, %s threads)", bytes(num("connection_heap_bytes_java")),
+                bytes(num("connection_native_bytes_java")), fmt("%.1f", num("connection_threads_java"))),
+                ratio(num("connection_bytes_java"), num("connection_bytes_beam")));
+        row("… resident set growth per connection", bytes(num("connection_rss_bytes_beam")),
+                bytes(num("connection_rss_bytes_java")), ratio(num("connection_rss_bytes_java"),
+                        num("connection_rss_bytes_beam")));
+        row("CPU, idle peers connected / no peers (% of one core)", fmt("%.2f", num("idle_peers_cpu_percent_beam"))
+                + " / " + fmt("%.2f", num("idle_cpu_percent_no_peers_beam")),
+                fmt("%.2f", num("idle_peers_cpu_percent_java")) + " / " + fmt("%.2f",
+                        num("idle_cpu_percent_no_peers_java")), "");
+        line("");
+
+        line("### Start-up");
+        line("");
+        line("From starting the OS process to the first call it serves: an `erl` node already running calls "
+                + "`{bench_echo, Node}` every 2 ms until the new node answers. Java: a JVM with a Java node and its echo "
+                + "GenServer, without and with an AOT cache (made by a training run, `-XX:AOTCacheOutput`); BEAM: "
+                + "`erl -eval 'beambridge_bench:start_echo(bench_echo)'`. Median of the runs.");
+        line("");
+        header("", "BEAM (`erl`)", "Java", "Java with AOT cache", "Java ÷ BEAM");
+        double fb = num("first_call_ms_beam");
+        row("first call served", ms(fb), ms(num("first_call_ms_java")), ms(num("first_call_ms_java_aot")),
+                ratio(num("first_call_ms_java"), fb) + " / " + ratio(num("first_call_ms_java_aot"), fb));
+        line("");
+
+        line("### On the wire");
+        line("");
+        line("Bytes on A's socket per small message (`gen_server:cast` of `{hello, I}` to a pid, one after another; "
+                + "the 4-byte length header included). Small calls from A, about one a millisecond, each from a "
+                + "process of its own (so that a stall shows in every call it holds up), while 64 MB casts stream on "
+                + "the same connection, one in flight at a time: from the server's node to A (the replies go behind "
+                + "them) and from A to the server (the requests do).");
+        line("");
+        header("", "BEAM (B)", "Java", "Java ÷ BEAM");
+        row("bytes per small message, sent to A", fmt("%.1f B", num("small_msg_socket_bytes_beam")),
+                fmt("%.1f B", num("small_msg_socket_bytes_java")), ratio(num("small_msg_socket_bytes_java"),
+                        num("small_msg_socket_bytes_beam")));
+        row("bytes per small message, sent by A", fmt("%.1f B", num("small_msg_socket_bytes_from_beam_to_beam")),
+                fmt("%.1f B", num("small_msg_socket_bytes_from_beam_to_java")),
+                ratio(num("small_msg_socket_bytes_from_beam_to_java"), num("small_msg_socket_bytes_from_beam_to_beam")));
+        for (String dir : new String[] {"", "_in"}) {
+            row("small calls, p50 / p99, 64 MB messages " + (dir.isEmpty() ? "to A" : "from A"),
+                    fmt("%,.0f", num("p50_small_call_during_64mb_us" + dir + "_beam")) + " / "
+                            + fmt("%,.0f µs", num("p99_small_call_during_64mb_us" + dir + "_beam")),
+                    fmt("%,.0f", num("p50_small_call_during_64mb_us" + dir + "_java")) + " / "
+                            + fmt("%,.0f µs", num("p99_small_call_during_64mb_us" + dir + "_java")),
+                    ratio(num("p99_small_call_during_64mb_us" + dir + "_java"),
+                            num("p99_small_call_during_64mb_us" + dir + "_beam")));
+            row("… 64 MB messages sent meanwhile", fmt("%.0f", num("streamed_64mb_messages" + dir + "_beam")),
+                    fmt("%.0f", num("streamed_64mb_messages" + dir + "_java")), "");
+        }
+        line("");
+
         line("### Targets");
         line("");
         header("target", "measured", "");
@@ -320,11 +394,19 @@ final class Report {
         target("BEAM→Java calls ≥ 1.5× raw JInterface, 64 callers", rate("call.beam-java.64"),
                 rate("call.beam-ji.64"), 1.5);
         target("global lookups on a visible Java node ≥ 1.0× on a BEAM node", rate("global.visible.java.lookup"),
-                rate("global.visible.beam.lookup"), 1.0);
+                rate("global.three.beam.lookup"), 1.0);
         target("calls inside one Java node ≥ inside one BEAM node, 1 caller", num("local.java.1"),
                 rate("local.beam.1"), 1.0);
         target("calls inside one Java node ≥ inside one BEAM node, 16 callers", num("local.java.16"),
                 rate("local.beam.16"), 1.0);
+        target("32 BEAM peers × 4 callers: Java server ≥ 1.0× BEAM server", mpj, mpb, 1.0);
+        double idleCpu = num("idle_peers_cpu_percent_java");
+        row(String.format(Locale.ROOT, "%s idle peers cost the Java node < 1 %% of a core", fmt("%.0f", num("peers"))),
+                fmt("%.2f %%", idleCpu), Double.isNaN(idleCpu) ? "–" : idleCpu < 1 ? "met" : "**missed**");
+        lowerTarget("bytes per small message on the socket ≤ BEAM's", num("small_msg_socket_bytes_java"),
+                num("small_msg_socket_bytes_beam"), 1.0);
+        lowerTarget("p99 of small calls beside 64 MB messages ≤ 2× BEAM→BEAM",
+                num("p99_small_call_during_64mb_us_java"), num("p99_small_call_during_64mb_us_beam"), 2.0);
         double perProc = num("idle.java.bytes_per_process");
         row("≤ 1 KB per idle Java GenServer", bytes(perProc),
                 Double.isNaN(perProc) ? "–" : perProc <= 1024 ? "met" : "**missed**");
@@ -349,6 +431,24 @@ final class Report {
         line("");
         line("(CPU as a share of all cores: 100% = every core busy for the whole section.)");
         return sb.toString();
+    }
+
+    /** A target where lower is better: java ≤ base × factor. */
+    private void lowerTarget(String what, double java, double base, double factor) {
+        if (Double.isNaN(java) || Double.isNaN(base)) {
+            row(what, "–", "–");
+            return;
+        }
+        double x = java / base;
+        row(what, String.format(Locale.ROOT, "%.2f×", x), x <= factor ? "met" : "**missed**");
+    }
+
+    private static String fmt(String format, double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, format, v);
+    }
+
+    private static String ms(double v) {
+        return fmt("%,.0f ms", v);
     }
 
     private void target(String what, double java, double base, double factor) {

@@ -1,5 +1,8 @@
 package io.beambridge.gen;
 
+import io.beambridge.internal.dist.Engine;
+import io.beambridge.internal.runtime.LocalProc;
+import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
 import io.beambridge.term.Atom;
 import io.beambridge.term.Pid;
@@ -35,10 +38,20 @@ public interface ViaRegistry {
     Pid whereisName(Term name);
 
     /**
-     * Sends {@code message} to the process registered as {@code name}.
+     * Sends {@code message} to the process registered as {@code name}, from the calling
+     * process (or a temporary one): the default looks the name up and sends to the pid.
      *
      * @throws io.beambridge.node.ExitException {@code {:badarg, {name, message}}} when the
      *     name is not registered, as via modules exit
      */
-    void send(Term name, Term message);
+    default void send(Term name, Term message) {
+        Pid pid = whereisName(name);
+        if (pid == null) {
+            throw new ExitException(Term.tuple(new Atom("badarg"), Term.tuple(name, message)));
+        }
+        Engine.of(node()).table().asCaller((LocalProc self) -> {
+            self.sendRaw(pid, message);
+            return null;
+        });
+    }
 }

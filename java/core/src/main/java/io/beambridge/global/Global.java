@@ -283,23 +283,6 @@ public final class Global implements ViaRegistry {
         return call("registered_names") instanceof Term.List l ? l.elements() : List.of();
     }
 
-    /**
-     * Sends {@code message} to the process registered as {@code name} ({@code :global.send/2}).
-     *
-     * @throws ExitException {@code {:badarg, {name, message}}} when the name is not registered
-     */
-    @Override
-    public void send(Term name, Term message) {
-        Pid pid = whereisName(name);
-        if (pid == null) {
-            throw new ExitException(Term.tuple(new Atom("badarg"), Term.tuple(name, message)));
-        }
-        Engine.of(node).table().asCaller((LocalProc self) -> {
-            self.sendRaw(pid, message);
-            return null;
-        });
-    }
-
     // ------------------------------------------------------------------ locks
 
     /**

@@ -1,7 +1,10 @@
 /**
  * {@code :global} names for Java processes: {@link io.beambridge.global.Global}. A hidden
- * Java node registers through the global name server of a connected visible BEAM node;
- * every node of the visible cluster then sees the name, and it goes when the process does.
+ * Java node (the default) registers through the global name server of a connected visible
+ * BEAM node; every node of the visible cluster then sees the name, and it goes when the
+ * process does. A visible node ({@code NodeOptions.builder(name).visible(true)}) runs its
+ * own global name server, a full peer of the BEAM nodes' (OTP 25 to 29): lookups read its
+ * own table, registrations and {@code trans} take global's locks as a BEAM node does.
  *
  * <pre>{@code
  * Global global = Global.of(node);

@@ -120,16 +120,4 @@ public final class RegistryNames implements ViaRegistry {
             return null;
         }
     }
-
-    @Override
-    public void send(Term name, Term message) {
-        Pid pid = whereisName(name);
-        if (pid == null) {
-            throw new ExitException(Term.tuple(new Atom("badarg"), Term.tuple(name, message)));
-        }
-        Engine.of(node).table().asCaller((LocalProc self) -> {
-            self.sendRaw(pid, message);
-            return null;
-        });
-    }
 }

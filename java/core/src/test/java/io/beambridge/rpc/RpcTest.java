@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
@@ -123,6 +124,48 @@ class RpcTest {
             });
             assertEquals(Term.tuple(Atom.TIMEOUT, Atom.of("nodedown"), Atom.of(server.name()), 0),
                     probe.receive(WAIT), "no late reply left behind");
+        }
+    }
+
+    /** process_info's status: waiting when idle or parked in a receive, running while a callback runs. */
+    @Test
+    void processInfoStatusSaysWhetherTheProcessWaits() throws Exception {
+        java.util.concurrent.CountDownLatch inCallback = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        io.beambridge.gen.GenServer<Term> busy = new io.beambridge.gen.GenServer<>() {
+            @Override
+            public io.beambridge.gen.Init<Term> init() {
+                return io.beambridge.gen.Init.ok(Atom.NIL);
+            }
+
+            @Override
+            public io.beambridge.gen.Result<Term> handleCast(Term request, Term state) throws Exception {
+                inCallback.countDown();
+                release.await();
+                return io.beambridge.gen.Result.noreply(state);
+            }
+        };
+        io.beambridge.gen.ServerRef ref = io.beambridge.gen.GenServer.start(server, busy).orElseThrow();
+        Pid pid = io.beambridge.gen.GenServer.whereis(ref);
+        Atom status = Atom.of("status");
+        assertEquals(Term.tuple(status, Atom.of("waiting")), Rpc.call(client, server.name(), Atom.of("erlang"),
+                Atom.of("process_info"), pid, status), "an idle server");
+        io.beambridge.gen.GenServer.cast(ref, Atom.of("work"));
+        assertTrue(inCallback.await(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(Term.tuple(status, Atom.of("running")), Rpc.call(client, server.name(), Atom.of("erlang"),
+                Atom.of("process_info"), pid, status), "a server in a callback");
+        release.countDown();
+        Proc parked = server.spawn(self -> self.receive());
+        Term waiting = Term.tuple(status, Atom.of("waiting"));
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Term answer = Rpc.call(client, server.name(), Atom.of("erlang"), Atom.of("process_info"), parked.self(), status);
+        while (!answer.equals(waiting) && System.nanoTime() < deadline) { // until it reaches its receive
+            Thread.sleep(5);
+            answer = Rpc.call(client, server.name(), Atom.of("erlang"), Atom.of("process_info"), parked.self(), status);
+        }
+        assertEquals(waiting, answer, "a process parked in a receive");
+        try (Proc sender = server.mailbox()) {
+            sender.send(parked.self(), Atom.of("go"));
         }
     }
 }

@@ -45,6 +45,17 @@ class BeamNodeRoundTripTest {
             assertTrue(System.nanoTime() < deadline && erl.isAlive(), "the erl node did not come up");
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // erl registers with EPMD as it boots
         }
+        // the node answers pings before its -eval has registered echo: wait for a first echo
+        try (Proc self = java.mailbox()) {
+            Term ready = Atom.of("ready");
+            while (true) {
+                self.send(Atom.of("echo"), beam, Term.tuple(self.self(), ready));
+                if (self.receive(m -> m instanceof Term.Tuple t && t.isTagged("echoed", 2), Duration.ofMillis(100)) != null) {
+                    break;
+                }
+                assertTrue(System.nanoTime() < deadline && erl.isAlive(), "the erl node's echo did not start");
+            }
+        }
     }
 
     @AfterAll

@@ -162,8 +162,14 @@ class MixedClusterTest {
         String otp = ((Term.List) erl.rpc(atom("erlang"), atom("system_info"), atom("otp_release"))).charlistText();
         String exOtp = ((Term.List) ex.rpc(atom("erlang"), atom("system_info"), atom("otp_release"))).charlistText();
         String elixir = ex.evalElixir("System.version()").as(String.class);
-        System.out.printf("erl node: OTP %s; Elixir node: OTP %s, Elixir %s%n", otp, exOtp, elixir);
+        int java = Runtime.version().feature();
+        System.out.printf("erl node: OTP %s; Elixir node: OTP %s, Elixir %s; Java %s%n", otp, exOtp, elixir,
+                Runtime.version());
         assertEquals(otp, exOtp);
+        String expectedJava = System.getProperty("beambridge.it.java", "");
+        if (!expectedJava.isEmpty()) {
+            assertEquals(Integer.parseInt(expectedJava), java, "Java runtime of the tests");
+        }
         String expectedOtp = System.getProperty("beambridge.it.otp", "");
         if (!expectedOtp.isEmpty()) {
             assertEquals(expectedOtp, otp, "OTP release of the BEAM nodes");

@@ -61,7 +61,7 @@ class PartitionTest {
 
             String beam = "b_" + tag + "@" + ipB;
             String ebin = System.getProperty("beambridge.erlang.ebin");
-            List<String> erl = new ArrayList<>(BeamCluster.defaultPrefix()); // the suite's prefix: OTP 27 in make test-compat
+            List<String> erl = new ArrayList<>(BeamCluster.defaultPrefix()); // the suite's prefix: OTP 27 or 29 in make test-compat
             erl.addAll(List.of("erl", "-name", beam, "-setcookie", COOKIE, "-noshell", "-start_epmd",
                     "false", "-kernel", "net_ticktime", Integer.toString(TICK_SECONDS), "-pa", ebin, "-eval", LIFELINE));
             net.start(net.b, "beam", erl,

@@ -217,14 +217,19 @@ class PeerKillTest {
 
     /**
      * The other platform threads, but for the JDK's own that come and go on their own:
-     * virtual thread carriers and their pollers and unblocker (started on first use),
-     * the reapers of the OS processes the kit starts.
+     * virtual thread carriers and their pollers and unblocker (started on first use; on
+     * Java 21 also the pollers' updaters and the unparker), the reapers of the OS
+     * processes the kit starts, and the threads of
+     * CompletableFuture's async tasks (Process.onExit and the like): the common pool's on
+     * Java 25, but on Java 21 with fewer than three cores a new unnamed thread per task
+     * ({@code Thread-<n>}). beambridge names every thread it starts ({@link #ourThreads}).
      */
     static List<String> otherThreads() {
         return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
                 .filter(n -> !n.startsWith("beambridge-") && !n.startsWith("ForkJoinPool")
-                        && !n.startsWith("process reaper") && !n.endsWith("Poller")
-                        && !n.equals("VirtualThread-unblocker"))
+                        && !n.startsWith("process reaper") && !n.endsWith("Poller") && !n.endsWith("-Updater")
+                        && !n.equals("VirtualThread-unblocker") && !n.equals("VirtualThread-unparker")
+                        && !n.matches("Thread-[0-9]+"))
                 .sorted().toList();
     }
 

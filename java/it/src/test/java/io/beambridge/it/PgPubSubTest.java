@@ -1,16 +1,19 @@
 package io.beambridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beambridge.examples.PgPubSub;
+import io.beambridge.node.Down;
 import io.beambridge.node.Node;
 import io.beambridge.node.Proc;
 import io.beambridge.node.Timeout;
 import io.beambridge.pg.Pg;
 import io.beambridge.term.Atom;
 import io.beambridge.term.Pid;
+import io.beambridge.term.Ref;
 import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
@@ -180,7 +183,10 @@ class PgPubSubTest {
             // a subscriber that ends is a subscriber no more (the registry drops it)
             Pid gone = news.entrySet().stream().filter(e -> e.getValue().equals(j2.name())).findFirst().orElseThrow()
                     .getKey();
+            Ref watch = report.monitor(gone);
             report.exit(gone, Atom.KILL);
+            // the kill and the broadcast travel on different connections: wait until it has landed
+            assertNotNull(report.receive(Down.class, d -> d.ref().equals(watch), WAIT), "the subscriber ended");
             news.remove(gone);
             Term again = Term.tuple(Atom.of("again"), 3);
             Elixir.eval(ex1, "BB.PubSub.broadcast(MyApp.PubSub, \"news\", msg)", "msg", again);

@@ -264,10 +264,14 @@ public final class BeamNode {
                                  case io:get_line(user, "") of
                                      Line when is_list(Line); is_binary(Line) -> Loop();
                                      _EofOrError ->
-                                         io:format(standard_error,
-                                                   "beambridge-testkit: stdin closed (the test JVM is gone?); "
-                                                   "halting~n", []),
-                                         erlang:halt(1)
+                                         case init:get_status() of
+                                             {stopping, _} -> ok; % init:stop/0 closed it (OTP 27+)
+                                             _ ->
+                                                 io:format(standard_error,
+                                                           "beambridge-testkit: stdin closed (the test JVM "
+                                                           "is gone?); halting~n", []),
+                                                 erlang:halt(1)
+                                         end
                                  end
                              end,
                       Read()

@@ -582,6 +582,7 @@ public final class Engine implements Node, SignalRouter {
         Socket s = raw;
         String[] peerName = {null}; // once the peer has sent its name
         boolean[] refused = {false}; // answered nok: this node's crossing attempt goes on
+        Pending[] accepting = {null}; // this handshake, as the peer's pending connection
         try {
             raw.setSoTimeout((int) options.setupTime().toMillis());
             raw.setTcpNoDelay(true);
@@ -606,20 +607,28 @@ public final class Engine implements Node, SignalRouter {
                     if (closed || !options.allows(peer)) {
                         return Handshake.Status.NOT_ALLOWED;
                     }
-                    if (openConnection(peer) != null) {
-                        return Handshake.Status.ALIVE;
-                    }
-                    Pending own = pending.get(peer);
-                    if (own != null) {
-                        // both nodes connect at once: the greater name keeps its own attempt
-                        if (name.compareTo(peer) > 0) {
-                            refused[0] = true;
-                            return Handshake.Status.NOK;
+                    while (true) {
+                        if (openConnection(peer) != null) {
+                            return Handshake.Status.ALIVE;
                         }
-                        own.superseded = true;
-                        return Handshake.Status.OK_SIMULTANEOUS;
+                        Pending own = pending.get(peer);
+                        if (own != null) {
+                            // both nodes connect at once: the greater name keeps its own attempt
+                            if (name.compareTo(peer) > 0) {
+                                refused[0] = true;
+                                return Handshake.Status.NOK;
+                            }
+                            own.superseded = true;
+                            return Handshake.Status.OK_SIMULTANEOUS;
+                        }
+                        // pending until installed, as net_kernel marks an accepted handshake: a connect
+                        // to the peer meanwhile waits for this one instead of crossing it
+                        Pending mine = new Pending();
+                        if (pending.putIfAbsent(peer, mine) == null) {
+                            accepting[0] = mine;
+                            return Handshake.Status.OK;
+                        }
                     }
-                    return Handshake.Status.OK;
                 }
 
                 @Override
@@ -630,8 +639,10 @@ public final class Engine implements Node, SignalRouter {
                     }
                 }
             });
-            install(s, raw, hp);
+            Connection c = install(s, raw, hp);
+            settle(accepting[0], hp.name(), c);
         } catch (IOException | RuntimeException e) {
+            settle(accepting[0], peerName[0], null);
             String why = e instanceof java.io.EOFException ? "connection closed early"
                     : e instanceof java.net.SocketTimeoutException
                             ? "not completed within net_setuptime (" + options.setupTime().toMillis() + " ms)"
@@ -646,6 +657,14 @@ public final class Engine implements Node, SignalRouter {
                 log.warn("handshake from {} failed: {}", s.getRemoteSocketAddress(), why);
             }
             closeQuietly(s);
+        }
+    }
+
+    /** An accepted handshake is no longer pending: those waiting for it get {@code c} (null: it failed). */
+    private void settle(Pending accepted, String peer, Connection c) {
+        if (accepted != null) {
+            accepted.done.complete(c);
+            pending.remove(peer, accepted);
         }
     }
 

@@ -961,6 +961,9 @@ public final class GlobalServer {
     /** {@code sync_others/1}: connect to each node and tell it we are in sync ({@code sync_other/2}). */
     private void syncOthers(LocalProc self, List<String> nodes) {
         for (String n : nodes) {
+            if (n.equals(me)) {
+                continue; // monitor_node(node(), true) neither connects nor fails
+            }
             table.spawn((Proc p) -> {
                 LocalProc other = (LocalProc) p;
                 if (node.connect(n)) {

@@ -536,9 +536,9 @@ public final class LocalProc implements Proc {
         return reactor;
     }
 
-    /** True while a thread runs the process (a body, or an activation handling a message). */
+    /** True while the process runs: not parked in a receive, and (reactive) inside a handler: process_info's status. */
     public boolean isRunning() {
-        return owner != null;
+        return owner != null && !mailbox.isWaiting();
     }
 
     /** Its monitors, as process_info shows them: {@code {process, Pid}} or {@code {process, {Name, Node}}}. */

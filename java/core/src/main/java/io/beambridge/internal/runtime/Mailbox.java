@@ -32,6 +32,16 @@ final class Mailbox {
     private boolean closed;
     private final boolean reactive;
     private boolean active;
+    /** A reactive mailbox's owner is inside a handler (process_info's status); written by the owner only. */
+    boolean handling;
+
+    /**
+     * Whether the owner waits for a message, as process_info's {@code waiting}: parked in
+     * a receive, or a reactive process not inside a handler.
+     */
+    synchronized boolean isWaiting() {
+        return waiter != null || (reactive && !handling);
+    }
 
     Mailbox(boolean reactive) {
         this.reactive = reactive;

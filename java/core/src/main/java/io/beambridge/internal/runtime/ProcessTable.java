@@ -274,8 +274,10 @@ public final class ProcessTable {
                 // hold distribution writes back while more messages wait: they go out together
                 flushes.holding = held < Flushes.MAX_HELD && !p.mailbox.isEmpty();
                 try {
+                    p.mailbox.handling = true;
                     p.reactor.handle(p, m);
                 } finally {
+                    p.mailbox.handling = false;
                     if (flushes.holding) {
                         held++;
                     } else {

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's "Use it from your project" is the example project {@code examples/greeter}, which
+ * The README's "Use it from your Java project" is the example project {@code examples/greeter}, which
  * {@code make test} builds and tests from the installed artifacts: every XML block of the section
  * is in the example's pom, every Java line in its sources, and the example is no module of the
  * reactor (no parent).
@@ -25,8 +25,8 @@ class ReadmeUseFromProjectTest {
 
     static String section() throws IOException {
         String readme = Files.readString(ROOT.resolve("README.md"));
-        int start = readme.indexOf("\n## Use it from your project");
-        assertTrue(start >= 0, "README.md has no section \"Use it from your project\"");
+        int start = readme.indexOf("\n## Use it from your Java project");
+        assertTrue(start >= 0, "README.md has no section \"Use it from your Java project\"");
         int end = readme.indexOf("\n## ", start + 1);
         return readme.substring(start, end < 0 ? readme.length() : end);
     }
