@@ -69,7 +69,6 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private final Condition drained = busyLock.newCondition();
     private volatile int pacers; // senders of fragmented messages waiting for the queue to shrink (under busyLock)
     private static final byte[] TICK = new byte[4];
-    static final int EXP = Integer.getInteger("beambridge.wire.direct", 1); // TEMPORARY experiment switch
     /**
      * How many bytes may wait in the queue when the sender of a fragmented message queues
      * its next fragment; past it, the sender waits until half of it is written. What other
@@ -196,15 +195,10 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     }
 
     /**
-     * Queues a frame and sees it written. An activation of a reactive process writes its
-     * own frames, or holds them while it has more messages waiting (see {@link Flushes}).
-     * A process body (a virtual thread) writes a small message itself when the queue was
-     * empty (no hand-off to the writer thread: what a lone caller's round trip costs most).
-     * Behind other frames, and for big messages, readers and other threads, the writer
-     * thread writes, many frames per system call under load. (A process killed while it
-     * writes is interrupted, which breaks a blocked socket write: the connection then
-     * drops. Only a small write into a socket whose buffer the peer has let fill up can
-     * block so.)
+     * Queues a frame and sees it written: an activation of a reactive process writes its
+     * own frames, or holds them while it has more messages waiting (see {@link Flushes});
+     * for any other thread (a process body, a reader), and for the fragments of a big
+     * message, the writer thread writes, many frames per system call under load.
      *
      * @param direct whether this thread may write the frame itself
      */
@@ -215,48 +209,17 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         if (mayWait && queuedBytes.get() > busyLimit) {
             awaitDrain();
         }
-        long before = queuedBytes.getAndAdd(frame.queued());
+        queuedBytes.addAndGet(frame.queued());
         queue.add(frame);
-        Thread t = Thread.currentThread();
-        Flushes f = !direct || t == reader ? null : Flushes.current();
-        if (f != null) {
-            if (f.holding()) {
-                f.hold(this); // the activation has more messages: written with the next ones
-            } else {
-                flush(); // the activation's last message: written now, on this thread
-            }
-        } else if (direct && t.isVirtual() && frame.len <= Packets.FRAGMENT_SIZE
-                && (EXP == 1 ? before == 0 : EXP == 3 ? Burst.direct() : EXP == 4 && before == 0 && Burst.direct())) {
-            flush(); // a process body alone on the connection: written now, on this thread
-            if (EXP >= 3) {
-                Burst.sent();
-            }
+        Flushes f = !direct || Thread.currentThread() == reader ? null : Flushes.current();
+        if (f == null) {
+            wakeWriter(); // a process body, a reader, a fragment, any other thread: the writer thread batches
+        } else if (f.holding()) {
+            f.hold(this); // the activation has more messages: written with the next ones
         } else {
-            wakeWriter();
-            if (EXP >= 3 && t.isVirtual()) {
-                Burst.sent();
-            }
+            flush(); // the activation's last message: written now, on this thread
         }
         return true;
-    }
-
-    /** TEMPORARY experiment: a thread's sends without a pause between them. */
-    static final class Burst {
-        private static final ThreadLocal<long[]> BURST = ThreadLocal.withInitial(() -> new long[2]);
-        static final long GAP = Long.getLong("beambridge.wire.gap", 20_000);
-        static final long DIRECT = Long.getLong("beambridge.wire.burst", 4);
-
-        static boolean direct() {
-            long[] b = BURST.get();
-            if (System.nanoTime() - b[0] > GAP) {
-                b[1] = 0;
-            }
-            return b[1]++ < DIRECT;
-        }
-
-        static void sent() {
-            BURST.get()[0] = System.nanoTime();
-        }
     }
 
     private void wakeWriter() {
