@@ -898,7 +898,10 @@ defmodule Differential.Scenarios do
         Process.flag(:trap_exit, true)
         a = Node.spawn(c.target, Functions, :report, [self(), 100])
         b = Node.spawn_link(c.target, Functions, :report, [self(), 100])
-        {recv(), recv(), a != b}
+        # a's report, then b's: the two run at once, their reports may come in either order
+        ra = receive do: ({:spawned, ^a, _} = m -> m), after: (5000 -> :timeout)
+        rb = receive do: ({:spawned, ^b, _} = m -> m), after: (5000 -> :timeout)
+        {ra, rb, a != b}
       end),
       s("links.link_to_a_dead_target_pid", [], fn c ->
         Process.flag(:trap_exit, true)

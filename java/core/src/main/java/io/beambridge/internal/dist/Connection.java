@@ -7,7 +7,6 @@ import io.beambridge.internal.runtime.Flushes;
 import io.beambridge.internal.runtime.Signal;
 import io.beambridge.node.ConnectionStats;
 import io.beambridge.node.NodeOptions;
-import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,6 +49,13 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private final boolean runsProcesses;
     /** How long after running activations the reader still counts as serving calls. */
     private static final long SERVING_NANOS = 1_000_000;
+    /**
+     * Readers looking for input busily at one time, at most half the cores (at least one),
+     * JVM-wide: one node serving many peers must not spin a reader per peer (BEAM spins a
+     * scheduler, not a port). A reader that finds no room blocks in its read at once.
+     */
+    private static final java.util.concurrent.Semaphore SPINNERS =
+            new java.util.concurrent.Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
 
     private final Engine node;
     final String peer;
@@ -115,8 +121,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         this.runsProcesses = options.readersRunProcesses();
         try {
             this.socketOut = new CountingOutputStream(socket.getOutputStream());
-            // room for a whole fragment and its header: one write per fragment
-            this.out = new BufferedOutputStream(socketOut, Packets.FRAGMENT_SIZE + 8192);
+            this.out = new GatherStream(socketOut);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -426,8 +431,12 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     }
                     // Serving calls lately, the next input may be near. (Not when it only delivers to
                     // processes of the JDK's scheduler: waiting busily would take a core from them.)
-                    if (now - served < SERVING_NANOS) {
-                        in.awaitInput(spinNanos);
+                    if (now - served < SERVING_NANOS && spinNanos > 0 && SPINNERS.tryAcquire()) {
+                        try {
+                            in.awaitInput(spinNanos);
+                        } finally {
+                            SPINNERS.release();
+                        }
                     }
                 }
                 readFully(in, carrier, header, 4);
@@ -503,7 +512,8 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private static final class ReaderInput {
         private final InputStream in;
         private final InputStream rawIn; // the TCP socket's under TLS: where input shows first
-        private final byte[] buf = new byte[1 << 16];
+        private byte[] buf = new byte[Buffers.MIN]; // Buffers.MAX while reads fill it
+        private long lastFull; // when a read last filled buf
         private int pos;
         private int count;
 
@@ -542,6 +552,18 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 }
                 pos = 0;
                 count = n;
+                if (n == buf.length) {
+                    lastFull = System.nanoTime();
+                    if (buf.length < Buffers.MAX) { // more is coming: read it in larger pieces
+                        byte[] big = new byte[Buffers.MAX];
+                        System.arraycopy(buf, 0, big, 0, n);
+                        buf = big;
+                    }
+                } else if (buf.length > Buffers.MIN && n <= Buffers.MIN && Buffers.quiet(lastFull)) {
+                    byte[] small = new byte[Buffers.MIN];
+                    System.arraycopy(buf, 0, small, 0, n);
+                    buf = small;
+                }
             }
             int k = Math.min(len, count - pos);
             System.arraycopy(buf, pos, b, off, k);
@@ -587,6 +609,83 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
     ConnectionStats stats() {
         return new ConnectionStats(framesWritten, socketOut.writes, socketOut.bytes, framesRead, queuedBytes.get());
+    }
+
+    /**
+     * The sizes of a connection's two buffers (what the reader reads ahead, what the
+     * writers gather into one system call): {@link #MIN} while the connection is quiet,
+     * {@link #MAX} while data streams, back to {@code MIN} a second after the last read or
+     * write that needed more. An idle connection keeps 8 KB of buffers, not 128 KB.
+     */
+    private static final class Buffers {
+        static final int MIN = 1 << 12;
+        static final int MAX = 1 << 16;
+        private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+        static boolean quiet(long lastBusy) {
+            return System.nanoTime() - lastBusy > QUIET_NANOS;
+        }
+    }
+
+    /**
+     * Frames gathered for one write to the socket (see {@link Buffers}); a frame of
+     * {@code MAX} or more is written straight from its own array. Used under writeLock.
+     */
+    private static final class GatherStream extends OutputStream {
+        private final OutputStream out;
+        private byte[] buf = new byte[Buffers.MIN];
+        private int count;
+        private long lastFull; // when a write last needed more than MIN
+
+        GatherStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len >= Buffers.MAX) {
+                writeBuffer();
+                out.write(b, off, len);
+                return;
+            }
+            if (count + len > buf.length) {
+                if (buf.length < Buffers.MAX) {
+                    lastFull = System.nanoTime();
+                    byte[] big = new byte[Buffers.MAX];
+                    System.arraycopy(buf, 0, big, 0, count);
+                    buf = big;
+                }
+                if (count + len > buf.length) {
+                    writeBuffer();
+                }
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void writeBuffer() throws IOException {
+            if (count > 0) {
+                out.write(buf, 0, count);
+                count = 0;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            if (count > Buffers.MIN) {
+                lastFull = System.nanoTime();
+            }
+            writeBuffer();
+            out.flush();
+            if (buf.length > Buffers.MIN && Buffers.quiet(lastFull)) {
+                buf = new byte[Buffers.MIN];
+            }
+        }
     }
 
     /** Counts the writes that reach the socket. Written under writeLock. */

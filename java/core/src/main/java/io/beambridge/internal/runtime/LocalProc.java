@@ -385,7 +385,13 @@ public final class LocalProc implements Proc {
         boolean hadAlias;
         synchronized (this) {
             target = watching == null ? null : watching.remove(ref);
+            if (watching != null && watching.isEmpty()) {
+                watching = null; // an idle process keeps no empty map
+            }
             hadAlias = aliases != null && aliases.remove(ref);
+            if (aliases != null && aliases.isEmpty()) {
+                aliases = null;
+            }
         }
         if (hadAlias) {
             table.removeAlias(ref);
@@ -650,6 +656,9 @@ public final class LocalProc implements Proc {
     synchronized void removeWatcher(Ref ref) {
         if (watchers != null) {
             watchers.remove(ref);
+            if (watchers.isEmpty()) {
+                watchers = null; // an idle process keeps no empty map (a starter's monitor is gone)
+            }
         }
     }
 
@@ -658,6 +667,9 @@ public final class LocalProc implements Proc {
         boolean activate = false;
         synchronized (this) {
             Term item = watching == null ? null : watching.remove(ref);
+            if (watching != null && watching.isEmpty()) {
+                watching = null;
+            }
             if (item != null) {
                 // put under the lock, so that a demonitor that finds no monitor finds the DOWN
                 activate = mailbox.put(Term.Tuple.of(Atom.DOWN, ref, PROCESS, item, reason));

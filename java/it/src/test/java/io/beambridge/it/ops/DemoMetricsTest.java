@@ -68,7 +68,7 @@ class DemoMetricsTest {
         try (DemoJvm demo = DemoJvm.start(Map.of("NODE", java, "COOKIE", cluster.cookie(),
                 "ERL_EPMD_PORT", Integer.toString(cluster.epmdPort()), "METRICS_PORT", Integer.toString(metricsPort)))) {
             demo.awaitUp();
-            assertTrue(demo.output().contains("curl http://127.0.0.1:" + metricsPort + "/metrics"), demo.output());
+            assertTrue(demo.awaitLine("curl http://127.0.0.1:" + metricsPort + "/metrics", Duration.ofSeconds(30)), demo.output());
             String before = scrape(metricsPort);
             assertTrue(value(before, "beambridge_processes", "node=\"" + java + "\"") > 0, before);
             BeamNode ex = cluster.elixir("ex").start();
