@@ -60,6 +60,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * the peers section, {@code bench.command} (the command named in the README table),
  * {@code bench.callers} (1,16,64) and
  * {@code bench.targets} (beam,java,ji) for the call sections (for profiling one case),
+ * {@code bench.jmh} (a regular expression of the JMH benchmarks to run, e.g. {@code InNodeCallBench.*}),
  * {@code bench.erlangSrc} (beambridge_bench.erl), {@code bench.registryEbin} (the
  * ebin of the beambridge OTP application), {@code bench.out}.
  */
@@ -806,7 +807,7 @@ public final class BenchMain {
         cpu.begin("JMH (in one JVM)");
         Path jmhLog = out.toAbsolutePath().getParent().resolve("bench-jmh.log");
         OptionsBuilder o = new OptionsBuilder();
-        o.include("io\\.beambridge\\.bench\\.jmh\\..*")
+        o.include("io\\.beambridge\\.bench\\.jmh\\." + System.getProperty("bench.jmh", ".*"))
                 .forks(1)
                 .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.seconds(1))
                 .measurementIterations(quick ? 2 : 5).measurementTime(TimeValue.seconds(1))

@@ -1,10 +1,5 @@
 package io.beambridge.internal.runtime;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,22 +14,22 @@ import org.slf4j.LoggerFactory;
  * A platform thread that runs virtual threads between its own work, as a BEAM scheduler
  * runs processes between port tasks. A connection's reader delivers what a socket read
  * brought, then — before it reads again — runs the activations that delivery started,
- * on its own thread, instead of waking a carrier of the JDK's scheduler for each
- * message. Those activations are virtual threads with this carrier as their scheduler:
+ * on its own thread, instead of waking a worker of the process {@link Scheduler} for
+ * each message. Those activations are virtual threads with this carrier as their scheduler:
  * one that blocks (a call, a receive, a full socket) unmounts and the reader goes on;
- * made runnable by a thread that is not this carrier, it runs on the JDK's default
- * scheduler.
+ * made runnable by a thread that is not this carrier, it runs on the process scheduler
+ * (the JDK's default scheduler when that is switched off).
  *
  * <p>A run that keeps the thread longer than {@value #LIMIT_MILLIS} ms (a callback
  * computing, or a virtual thread pinned while it blocks) does not stop the reading: the
- * carrier is taken over — what waits here moves to the default scheduler, and the
+ * carrier is taken over — what waits here moves to the process scheduler, and the
  * owner's {@code takeover} action starts another thread to go on with its work; the
  * old thread ends once its run returns. It is logged (at info once a minute at most).
  *
  * <p>Needs the JDK's virtual thread builder with a scheduler of one's own
  * ({@code --add-opens java.base/java.lang=ALL-UNNAMED}), and can be switched off with
  * {@code -Dbeambridge.carrier=false}. Without it, {@link #isAvailable()} is false and
- * activations run on the default scheduler only.
+ * activations run on the JDK's default scheduler only.
  *
  * <p>{@link #start}, {@link #runQueued} and {@link #handOff} are for the owner thread
  * (and virtual threads mounted on it); {@link #execute} for any thread.
@@ -47,49 +42,13 @@ public final class Carrier implements Executor {
     private static final long IDLE = 0;
     private static final long TAKEN = -1;
 
-    private static final Constructor<?> BUILDER;
-    private static final Executor DEFAULT;
-    private static final VarHandle CARRIER_THREAD;
-
-    static {
-        Constructor<?> builder = null;
-        Executor fallback = null;
-        VarHandle carrier = null;
-        if (Boolean.parseBoolean(System.getProperty("beambridge.carrier", "true"))) {
-            try {
-                Class<?> b = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
-                builder = b.getDeclaredConstructor(Executor.class);
-                builder.setAccessible(true);
-                Class<?> vt = Class.forName("java.lang.VirtualThread");
-                fallback = defaultScheduler(vt);
-                Field f = vt.getDeclaredField("carrierThread");
-                carrier = MethodHandles.privateLookupIn(vt, MethodHandles.lookup()).unreflectVarHandle(f);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                log.info("processes run on the JDK's virtual thread scheduler only"
-                        + " (for readers that run them: --add-opens java.base/java.lang=ALL-UNNAMED): {}", e.toString());
-                builder = null;
-            }
-        }
-        BUILDER = builder;
-        DEFAULT = fallback;
-        CARRIER_THREAD = carrier;
-    }
-
-    private static Executor defaultScheduler(Class<?> vt) throws ReflectiveOperationException {
-        try {
-            Method m = vt.getDeclaredMethod("defaultScheduler");
-            m.setAccessible(true);
-            return (Executor) m.invoke(null);
-        } catch (NoSuchMethodException e) {
-            Field f = vt.getDeclaredField("DEFAULT_SCHEDULER");
-            f.setAccessible(true);
-            return (Executor) f.get(null);
-        }
-    }
+    /** Where what cannot run here goes: the process scheduler, else the JDK's default scheduler. */
+    private static final Executor DEFAULT = VirtualThreads.isAvailable()
+            ? (Scheduler.available() ? Scheduler.jvm() : VirtualThreads.defaultScheduler()) : null;
 
     /** True when readers run the activations they start (see the class doc). */
     public static boolean isAvailable() {
-        return BUILDER != null;
+        return VirtualThreads.isAvailable();
     }
 
     private final Thread owner;
@@ -102,7 +61,7 @@ public final class Carrier implements Executor {
     private Carrier(Thread owner, Runnable takeover) throws ReflectiveOperationException {
         this.owner = owner;
         this.takeover = takeover;
-        this.builder = (Thread.Builder.OfVirtual) BUILDER.newInstance(this);
+        this.builder = VirtualThreads.builder(this);
     }
 
     /** A platform thread whose work includes running a {@link Carrier}'s virtual threads. */
@@ -155,13 +114,10 @@ public final class Carrier implements Executor {
      * the carrier was taken over.
      */
     static Carrier current() {
-        if (BUILDER == null) {
+        if (!VirtualThreads.isAvailable()) {
             return null;
         }
-        Thread t = Thread.currentThread();
-        if (t.isVirtual()) {
-            t = (Thread) CARRIER_THREAD.getVolatile(t);
-        }
+        Thread t = VirtualThreads.currentCarrier();
         return t instanceof CarrierThread ct && ct.carrier != null && ct.carrier.state.get() != TAKEN
                 ? ct.carrier : null;
     }
@@ -190,7 +146,7 @@ public final class Carrier implements Executor {
 
     /**
      * Runs the virtual threads waiting here, and those they make runnable here, up to
-     * {@code budget} runs; what still waits then goes to the default scheduler. Owner
+     * {@code budget} runs; what still waits then goes to the process scheduler. Owner
      * thread only.
      *
      * @return false when the carrier was taken over during a run: the owner's work goes
@@ -210,6 +166,7 @@ public final class Carrier implements Executor {
                 handOff();
                 return false;
             }
+            Watchdog.wake(); // after the run is visible: a watchdog that looked before sleeps no more
             r.run();
             if (!state.compareAndSet(started, IDLE)) {
                 handOff();
@@ -219,7 +176,7 @@ public final class Carrier implements Executor {
         return true;
     }
 
-    /** Moves what waits here to the default scheduler. */
+    /** Moves what waits here to the process scheduler. */
     public void handOff() {
         Runnable r;
         while ((r = queue.poll()) != null) {
@@ -227,12 +184,24 @@ public final class Carrier implements Executor {
         }
     }
 
-    /** Takes over carriers whose run keeps their thread longer than {@link #LIMIT_MILLIS}. */
+    /** The watchdog's thread, or null before the first carrier thread ran (for tests). */
+    static Thread watchdogThread() {
+        return Watchdog.thread;
+    }
+
+    /**
+     * Takes over carriers whose run keeps their thread longer than {@link #LIMIT_MILLIS}.
+     * Looks every {@code PERIOD} while some carrier runs a process; while none does, it
+     * parks without a timeout, and the carrier that starts a run wakes it: an idle node
+     * (however many connections) costs no CPU here.
+     */
     private static final class Watchdog {
         static final Set<Carrier> CARRIERS = ConcurrentHashMap.newKeySet();
         private static final long PERIOD = TimeUnit.MILLISECONDS.toNanos(2);
         private static final long INFO_EVERY = TimeUnit.MINUTES.toNanos(1);
         private static volatile Thread thread;
+        /** True while the watchdog parks (or is about to) because no carrier runs. */
+        private static volatile boolean asleep;
         private static long lastInfo; // the watchdog thread's only
 
         static void start() {
@@ -241,15 +210,43 @@ public final class Carrier implements Executor {
                     if (thread == null) {
                         Thread t = new Thread(Watchdog::loop, "beambridge-carrier-watchdog");
                         t.setDaemon(true);
+                        thread = t; // before it runs: only it sets asleep, and wake() unparks this
                         t.start();
-                        thread = t;
                     }
                 }
             }
         }
 
+        /**
+         * Called by a carrier after its state shows a run: unparks the watchdog if it sleeps.
+         * (The carrier writes its state, then reads {@code asleep}; the watchdog writes
+         * {@code asleep}, then reads the states: one of them sees the other.)
+         */
+        static void wake() {
+            if (asleep) {
+                asleep = false;
+                LockSupport.unpark(thread);
+            }
+        }
+
+        private static boolean anyRunning() {
+            for (Carrier c : CARRIERS) {
+                if (c.state.get() > 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         private static void loop() {
             while (true) {
+                if (!anyRunning()) {
+                    asleep = true;
+                    while (asleep && !anyRunning()) {
+                        LockSupport.park(Watchdog.class);
+                    }
+                    asleep = false;
+                }
                 LockSupport.parkNanos(PERIOD);
                 long now = System.nanoTime() - EPOCH;
                 for (Carrier c : CARRIERS) {

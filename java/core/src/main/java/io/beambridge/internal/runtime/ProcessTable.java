@@ -169,13 +169,13 @@ public final class ProcessTable {
     }
 
     /**
-     * Spawns a process running {@code body} on a new virtual thread, linked to
+     * Spawns a process running {@code body} on a new virtual thread (of the {@link Scheduler}), linked to
      * {@code linkTo} when it is not null (atomically, before the body runs).
      */
     public LocalProc spawn(ProcessBody body, LocalProc linkTo) {
         LocalProc p = newMailbox();
         linkAtSpawn(p, linkTo);
-        Thread.ofVirtual().start(() -> runBody(p, body));
+        Scheduler.start(() -> runBody(p, body));
         return p;
     }
 
@@ -212,7 +212,7 @@ public final class ProcessTable {
         }
         sendIfConnected(new Signal.SpawnReply(request.reqId(), request.from(), (link ? 1 : 0) | (monitor ? 2 : 0),
                 p.self()));
-        Thread.ofVirtual().start(() -> runBody(p, body));
+        Scheduler.start(() -> runBody(p, body));
         return p;
     }
 
@@ -255,7 +255,7 @@ public final class ProcessTable {
         if (c != null) {
             c.start(() -> runActivation(p)); // run by this thread's carrier, before it reads again
         } else {
-            Thread.startVirtualThread(() -> runActivation(p));
+            Scheduler.start(() -> runActivation(p)); // on the caller's worker when the caller is a process
         }
     }
 
