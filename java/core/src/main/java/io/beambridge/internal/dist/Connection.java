@@ -1,6 +1,5 @@
 package io.beambridge.internal.dist;
 
-import com.ericsson.otp.erlang.OtpOutputStream;
 import io.beambridge.internal.metrics.NodeMetrics;
 import io.beambridge.internal.runtime.Carrier;
 import io.beambridge.internal.runtime.ProcessTable;
@@ -70,15 +69,26 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private final long busyLimit;
     private final long maxMessageSize;
 
-    private final ConcurrentLinkedQueue<OtpOutputStream> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Packets.Frame> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final ReentrantLock busyLock = new ReentrantLock();
     private final Condition drained = busyLock.newCondition();
+    private volatile int pacers; // senders of fragmented messages waiting for the queue to shrink (under busyLock)
     private static final byte[] TICK = new byte[4];
+    /**
+     * How many bytes may wait in the queue when the sender of a fragmented message queues
+     * its next fragment; past it, the sender waits until half of it is written. What other
+     * senders queue meanwhile waits behind at most this much of it (erts: the busy limit,
+     * 1 MB by default).
+     */
+    static final long FRAGMENT_WINDOW = 8L * Packets.FRAGMENT_SIZE;
+    private final AtomicLong fragmentSeq = new AtomicLong();
     private final ReentrantLock writeLock = new ReentrantLock();
     // guarded by writeLock; never closed: closing a TLS socket's stream sends close_notify,
     // which an OTP peer answers through its TLS sender (see closeGracefully)
     private final OutputStream out;
+    private final AtomCache.Out atomCache; // guarded by writeLock; null when the atom cache is not in force
+    private final Packets.Bytes header = new Packets.Bytes(); // guarded by writeLock
     private volatile long lastWrite = System.nanoTime();
     private volatile boolean writerParked;
     private volatile boolean closing; // graceful: write what is queued, then close
@@ -118,7 +128,8 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        this.packets = new Packets.Reader(maxMessageSize, node.name());
+        this.atomCache = (flags & DistFlags.DIST_HDR_ATOM_CACHE) != 0 ? new AtomCache.Out() : null;
+        this.packets = new Packets.Reader(maxMessageSize, node.name(), flags);
         this.reader = newReader();
         this.writer = new Thread(this::writeLoop, "beambridge-writer-" + this.peer);
         writer.setDaemon(true);
@@ -149,7 +160,8 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
     /**
      * Queues a signal. With {@code mayWait}, a caller finding the queue over the busy
-     * limit waits until the writer drains it below (or the connection closes).
+     * limit waits until the writer drains it below (or the connection closes). A message
+     * over {@value Packets#FRAGMENT_SIZE} bytes goes in fragments (see {@link #sendFragments}).
      *
      * @return false when the connection is closed
      */
@@ -159,21 +171,57 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             log.debug("{} cannot receive {}; dropped", peer, s.getClass().getSimpleName());
             return true;
         }
-        return enqueue(Packets.frame(wire, flags), mayWait);
+        Packets.Encoded m = Packets.encode(wire, flags);
+        int n = m.packets(flags);
+        if (n == 1) {
+            return enqueue(m.whole(), mayWait, true);
+        }
+        return sendFragments(m, n, mayWait);
     }
 
-    private boolean enqueue(OtpOutputStream frame, boolean mayWait) {
+    /**
+     * Queues a message's fragments for the writer thread, keeping at most about
+     * {@link #FRAGMENT_WINDOW} bytes queued, so that the messages other
+     * senders queue meanwhile go out between them (as erts interleaves fragments with other
+     * messages) and a big message does not hold up small ones. The sending thread returns
+     * once the last fragment is queued, so what it sends next follows the whole message. A
+     * thread that must not wait on this connection (a reader) queues them all at once.
+     */
+    private boolean sendFragments(Packets.Encoded m, int n, boolean mayWait) {
+        long seq = fragmentSeq.incrementAndGet();
+        Thread t = Thread.currentThread();
+        boolean paced = mayWait && t != reader && !(t instanceof Carrier.CarrierThread);
+        for (int i = 0; i < n; i++) {
+            if (paced && i > 0 && queuedBytes.get() > FRAGMENT_WINDOW) {
+                awaitQueuedAtMost(FRAGMENT_WINDOW / 2);
+            }
+            if (!enqueue(m.fragment(seq, i, n), mayWait && i == 0, false)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Queues a frame and sees it written: an activation of a reactive process writes its
+     * own frames, or holds them while it has more messages waiting (see {@link Flushes});
+     * for any other thread (a process body, a reader), and for the fragments of a big
+     * message, the writer thread writes, many frames per system call under load.
+     *
+     * @param direct whether this thread may write the frame itself
+     */
+    private boolean enqueue(Packets.Frame frame, boolean mayWait, boolean direct) {
         if (closed || closing) {
             return false;
         }
         if (mayWait && queuedBytes.get() > busyLimit) {
             awaitDrain();
         }
-        queuedBytes.addAndGet(frame.size());
+        queuedBytes.addAndGet(frame.queued());
         queue.add(frame);
-        Flushes f = Thread.currentThread() == reader ? null : Flushes.current();
+        Flushes f = !direct || Thread.currentThread() == reader ? null : Flushes.current();
         if (f == null) {
-            wakeWriter(); // a process body, a reader, any other thread: the writer thread batches
+            wakeWriter(); // a process body, a reader, a fragment, any other thread: the writer thread batches
         } else if (f.holding()) {
             f.hold(this); // the activation has more messages: written with the next ones
         } else {
@@ -191,8 +239,9 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
     /**
      * Writes what is queued from the calling thread, unless another thread is writing
-     * (it then writes this thread's frames too). Never called by a reader: a reader
-     * blocked on a full socket could deadlock two nodes that both stop reading.
+     * (it then writes this thread's frames too: every writer, once it lets go of the
+     * lock, looks at the queue again). Never called by a reader: a reader blocked on a
+     * full socket could deadlock two nodes that both stop reading.
      */
     @Override
     public void flush() {
@@ -212,16 +261,21 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         }
     }
 
-    /** Writes every queued frame, then flushes the socket. Call with writeLock held. */
+    /**
+     * Writes every queued frame, in queue order (the atom cache's headers are made here,
+     * so that each refers to what the packets before it told the peer), then flushes the
+     * socket. Call with writeLock held.
+     */
     private void drainLocked() throws IOException {
-        OtpOutputStream f;
+        Packets.Frame f;
         boolean wrote = false;
         while ((f = queue.poll()) != null) {
-            f.writeTo(out);
+            f.writeTo(out, atomCache, header);
             framesWritten++;
             wrote = true;
-            long left = queuedBytes.addAndGet(-f.size());
-            if (left <= busyLimit && left + f.size() > busyLimit) {
+            int size = f.queued();
+            long left = queuedBytes.addAndGet(-size);
+            if ((left <= busyLimit && left + size > busyLimit) || (pacers > 0 && left <= FRAGMENT_WINDOW / 2)) {
                 signalDrained();
             }
         }
@@ -323,6 +377,25 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             }
         } finally {
             signalDrained(); // a graceful close (closing) is finished by closeGracefully
+        }
+    }
+
+    /** Waits until the queue holds at most {@code limit} bytes (or the connection closes). */
+    private void awaitQueuedAtMost(long limit) {
+        if (queuedBytes.get() <= limit) {
+            return;
+        }
+        busyLock.lock();
+        try {
+            pacers++; // before the check: a writer that drains below the limit after it signals
+            while (queuedBytes.get() > limit && !closed) {
+                drained.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pacers--;
+            busyLock.unlock();
         }
     }
 

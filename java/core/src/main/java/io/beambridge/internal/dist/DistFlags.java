@@ -44,13 +44,13 @@ public final class DistFlags {
 
     /**
      * What this node advertises: OTP 25's mandatory flags, monitors (both flags, or OTP
-     * sends none), payload exits, SEND_SENDER, fragments, unlink ids, V4 node containers,
-     * aliases, spawn requests (the node's rpc server answers every one). Not PUBLISHED
-     * (the node is hidden), not the atom cache.
+     * sends none), payload exits, SEND_SENDER, fragments, the distribution header's atom
+     * cache ({@link AtomCache}), unlink ids, V4 node containers, aliases, spawn requests
+     * (the node's rpc server answers every one). Not PUBLISHED (the node is hidden).
      */
     public static final long ADVERTISED = MANDATORY_25 | MANDATORY_25_DIGEST | DIST_MONITOR
             | DIST_MONITOR_NAME | SEND_SENDER | EXIT_PAYLOAD | FRAGMENTS | UNLINK_ID | V4_NC | ALIAS | SPAWN
-            | SMALL_ATOM_TAGS | UNICODE_IO | BIG_SEQTRACE_LABELS;
+            | SMALL_ATOM_TAGS | UNICODE_IO | BIG_SEQTRACE_LABELS | DIST_HDR_ATOM_CACHE;
 
     /**
      * What a node advertises: {@link #ADVERTISED}, with PUBLISHED for a visible node (which

@@ -1,6 +1,7 @@
 package io.beambridge.internal.dist;
 
 import com.ericsson.otp.erlang.OtpOutputStream;
+import io.beambridge.term.Atom;
 import io.beambridge.term.Term;
 import java.util.HashMap;
 import java.util.Map;
@@ -28,27 +29,217 @@ final class Packets {
 
     static final int MAX_DEPTH = 10_000;
 
-    /** The complete frame, length prefix included, for a control message and payload. */
-    static OtpOutputStream frame(ControlMessages.Wire wire, long flags) {
-        OtpOutputStream out = new OtpOutputStream(256);
-        out.write4BE(0);
-        if ((flags & DistFlags.FRAGMENTS) != 0) {
-            out.write1(131);
-            out.write1(68);
-            out.write1(0);
-            TermWriter.write(out, wire.control(), false);
-            if (wire.payload() != null) {
-                TermWriter.write(out, wire.payload(), false);
+    /** The most term bytes one packet of a fragmented message carries (erts: ERTS_DIST_FRAGMENT_SIZE). */
+    static final int FRAGMENT_SIZE = 64 * 1024;
+
+    static final int PASS_THROUGH = 112, HEADER = 68, FIRST_FRAGMENT = 69, FRAGMENT = 70;
+
+    /** A message's terms, encoded for one connection, and the atoms its header refers to. */
+    static final class Encoded {
+        final byte[] body;
+        final int length;
+        final boolean hasPayload;
+        /** The atoms written as ATOM_CACHE_REF; null when the atom cache is not in force. */
+        final AtomCache.Refs refs;
+        final boolean headed; // with a distribution header (131, 68...), else pass-through ('p')
+
+        Encoded(byte[] body, int length, boolean hasPayload, AtomCache.Refs refs, boolean headed) {
+            this.body = body;
+            this.length = length;
+            this.hasPayload = hasPayload;
+            this.refs = refs;
+            this.headed = headed;
+        }
+
+        /**
+         * How many packets the message goes in: more than one for a message with a payload
+         * over {@value #FRAGMENT_SIZE} bytes on a connection with FRAGMENTS (as erts splits
+         * it), else one.
+         */
+        int packets(long flags) {
+            if ((flags & DistFlags.FRAGMENTS) == 0 || !hasPayload || length <= FRAGMENT_SIZE) {
+                return 1;
             }
-        } else {
-            out.write1(112);
-            TermWriter.write(out, wire.control(), true);
-            if (wire.payload() != null) {
-                TermWriter.write(out, wire.payload(), true);
+            return (length + FRAGMENT_SIZE - 1) / FRAGMENT_SIZE;
+        }
+
+        /** The message as one packet. */
+        Frame whole() {
+            return new Frame(headed ? HEADER : PASS_THROUGH, body, 0, length, refs, 0, 0);
+        }
+
+        /**
+         * Packet {@code i} (0 first) of the {@code n} that carry the message as the fragmented
+         * message {@code seq}: the first with the atom cache references, fragment ids counting
+         * down from {@code n} to 1.
+         */
+        Frame fragment(long seq, int i, int n) {
+            int off = i * FRAGMENT_SIZE;
+            int len = Math.min(FRAGMENT_SIZE, length - off);
+            return new Frame(i == 0 ? FIRST_FRAGMENT : FRAGMENT, body, off, len, i == 0 ? refs : null, seq, n - i);
+        }
+    }
+
+    /** The body of an encoded message, handed over without a copy. */
+    private static final class Body extends OtpOutputStream {
+        Body(int size) {
+            super(size);
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+    }
+
+    /**
+     * Encodes a control message and its payload for a connection with {@code flags}: with
+     * a distribution header when FRAGMENTS or the atom cache is in force (the terms then
+     * without the version byte; with the atom cache, their atoms as references, collected
+     * in {@link Encoded#refs}), else for a pass-through packet.
+     *
+     * @throws IllegalArgumentException for a term that cannot be encoded (a NaN float)
+     */
+    static Encoded encode(ControlMessages.Wire wire, long flags) {
+        boolean cache = (flags & DistFlags.DIST_HDR_ATOM_CACHE) != 0;
+        boolean headed = cache || (flags & DistFlags.FRAGMENTS) != 0;
+        AtomCache.Refs refs = cache ? new AtomCache.Refs() : null;
+        TermWriter.AtomRefs atoms = cache ? refs : TermWriter.NO_ATOM_REFS;
+        Body out = new Body(256);
+        TermWriter.write(out, wire.control(), !headed, atoms);
+        if (wire.payload() != null) {
+            TermWriter.write(out, wire.payload(), !headed, atoms);
+        }
+        return new Encoded(out.buffer(), out.size(), wire.payload() != null, refs, headed);
+    }
+
+    /**
+     * One packet in a connection's queue: a slice of an encoded message's terms, and what
+     * its header is made of when it is written ({@link #writeTo}).
+     */
+    static final class Frame {
+        final int kind; // PASS_THROUGH, HEADER, FIRST_FRAGMENT, FRAGMENT
+        final byte[] body;
+        final int off;
+        final int len;
+        final AtomCache.Refs refs;
+        final long seq;
+        final long fragment;
+
+        Frame(int kind, byte[] body, int off, int len, AtomCache.Refs refs, long seq, long fragment) {
+            this.kind = kind;
+            this.body = body;
+            this.off = off;
+            this.len = len;
+            this.refs = refs;
+            this.seq = seq;
+            this.fragment = fragment;
+        }
+
+        /** What the packet counts for in a connection's queue: its terms, and room for a header. */
+        int queued() {
+            return len + 32;
+        }
+
+        /**
+         * Writes the packet: its length, its header, its bytes. With the atom cache, the
+         * header's references are made against what the peer was told by the packets
+         * written before (and {@code cache} records what this one tells it).
+         *
+         * @param cache the connection's outgoing atom cache; null when not in force
+         * @param scratch a buffer for the header (the caller's, reused)
+         */
+        void writeTo(java.io.OutputStream out, AtomCache.Out cache, Bytes scratch) throws java.io.IOException {
+            Bytes h = scratch;
+            h.clear();
+            h.putInt(0);
+            switch (kind) {
+                case PASS_THROUGH -> h.put(PASS_THROUGH);
+                case HEADER, FIRST_FRAGMENT -> {
+                    h.put(131);
+                    h.put(kind);
+                    if (kind == FIRST_FRAGMENT) {
+                        h.putLong(seq);
+                        h.putLong(fragment);
+                    }
+                    if (cache != null) {
+                        cache.writeRefs(h, refs);
+                    } else {
+                        h.put(0);
+                    }
+                }
+                default -> {
+                    h.put(131);
+                    h.put(FRAGMENT);
+                    h.putLong(seq);
+                    h.putLong(fragment);
+                }
+            }
+            h.pokeInt(0, h.size() - 4 + len);
+            out.write(h.array(), 0, h.size());
+            out.write(body, off, len);
+        }
+    }
+
+    /** A growable byte buffer, for packet headers. Not thread-safe. */
+    static final class Bytes {
+        private byte[] b = new byte[256];
+        private int n;
+
+        void clear() {
+            n = 0;
+        }
+
+        int size() {
+            return n;
+        }
+
+        byte[] array() {
+            return b;
+        }
+
+        private void room(int k) {
+            if (n + k > b.length) {
+                b = java.util.Arrays.copyOf(b, Math.max(n + k, 2 * b.length));
             }
         }
-        out.poke4BE(0, out.size() - 4);
-        return out;
+
+        void put(int v) {
+            room(1);
+            b[n++] = (byte) v;
+        }
+
+        void put(byte[] src, int off, int len) {
+            room(len);
+            System.arraycopy(src, off, b, n, len);
+            n += len;
+        }
+
+        void putInt(int v) {
+            room(4);
+            pokeInt(n, v);
+            n += 4;
+        }
+
+        void putLong(long v) {
+            putInt((int) (v >>> 32));
+            putInt((int) v);
+        }
+
+        void pokeInt(int at, int v) {
+            b[at] = (byte) (v >>> 24);
+            b[at + 1] = (byte) (v >>> 16);
+            b[at + 2] = (byte) (v >>> 8);
+            b[at + 3] = (byte) v;
+        }
+
+        /** Appends {@code k} zero bytes; returns where they start. */
+        int reserve(int k) {
+            room(k);
+            java.util.Arrays.fill(b, n, n + k, (byte) 0);
+            int at = n;
+            n += k;
+            return at;
+        }
     }
 
     /** Decodes the packets of one connection, reassembling fragments. Not thread-safe. */
@@ -61,19 +252,30 @@ final class Packets {
             byte[] data;
             int length;
             long nextFragment;
+            Atom[] refs; // the first fragment's atom cache references; null when none
         }
 
         private final TermReader terms;
+        private final AtomCache.In cache; // null when the atom cache is not in force
+        private final Atom[] refs = new Atom[AtomCache.MAX_REFS]; // the current packet's references
 
+        /** A reader for a connection without the atom cache. */
         Reader(long maxMessageSize) {
-            this.maxMessageSize = maxMessageSize;
-            this.terms = new TermReader(MAX_DEPTH, maxMessageSize);
+            this(maxMessageSize, null, 0);
         }
 
-        /** As {@link #Reader(long)}; pids and references of {@code localNode} decode with its own String. */
-        Reader(long maxMessageSize, String localNode) {
-            this(maxMessageSize);
-            terms.seed(localNode);
+        /**
+         * A reader for a connection with {@code flags} in force (the atom cache, when among
+         * them); pids and references of {@code localNode} (when not null) decode with its own
+         * String.
+         */
+        Reader(long maxMessageSize, String localNode, long flags) {
+            this.maxMessageSize = maxMessageSize;
+            this.terms = new TermReader(MAX_DEPTH, maxMessageSize);
+            this.cache = (flags & DistFlags.DIST_HDR_ATOM_CACHE) != 0 ? new AtomCache.In() : null;
+            if (localNode != null) {
+                terms.seed(localNode);
+            }
         }
 
         /**
@@ -87,7 +289,7 @@ final class Packets {
             }
             int b0 = p[0] & 0xff;
             if (b0 == 112) { // 'p'
-                return decode(p, 1, len);
+                return decode(p, 1, len, null);
             }
             if (b0 != 131 || len < 2) {
                 throw new MalformedPacketException("packet starts with " + b0 + ", neither 'p' (112) nor "
@@ -96,16 +298,28 @@ final class Packets {
             int kind = p[1] & 0xff;
             switch (kind) {
                 case 68 -> {
-                    return decode(p, cacheRefsEnd(p, 2, len), len);
+                    int start = header(p, 2, len);
+                    try {
+                        return decode(p, start, len, cache == null ? null : refs);
+                    } finally {
+                        clearRefs(p[2] & 0xff);
+                    }
                 }
                 case 69 -> {
                     need(len, 2 + 16 + 1, "first fragment header");
                     long seq = getLong(p, 2);
                     long fragment = getLong(p, 10);
-                    int start = cacheRefsEnd(p, 18, len);
+                    int start = header(p, 18, len);
+                    int n = p[18] & 0xff;
                     if (fragment == 1) {
-                        return decode(p, start, len);
+                        try {
+                            return decode(p, start, len, cache == null ? null : refs);
+                        } finally {
+                            clearRefs(n);
+                        }
                     }
+                    Atom[] mine = n == 0 ? null : java.util.Arrays.copyOf(refs, n);
+                    clearRefs(n);
                     if (fragment < 1) {
                         throw new MalformedPacketException("first fragment with fragment id " + fragment);
                     }
@@ -126,6 +340,7 @@ final class Packets {
                     System.arraycopy(p, start, a.data, 0, chunk);
                     a.length = chunk;
                     a.nextFragment = fragment - 1;
+                    a.refs = mine;
                     assemblies.put(seq, a);
                     return null;
                 }
@@ -159,7 +374,7 @@ final class Packets {
                     }
                     assemblies.remove(seq);
                     assembling -= a.data.length;
-                    return decode(a.data, 0, a.length);
+                    return decode(a.data, 0, a.length, a.refs);
                 }
                 default -> throw new MalformedPacketException("unknown distribution header kind " + kind);
             }
@@ -177,15 +392,31 @@ final class Packets {
             assembling += bytes;
         }
 
-        /** Skips NumberOfAtomCacheRefs, which must be 0: the atom cache is never negotiated. */
-        private static int cacheRefsEnd(byte[] p, int at, int len) throws MalformedPacketException {
+        /**
+         * Reads the atom cache part of a distribution header at {@code p[at]} (into
+         * {@link #refs}) and returns where the terms start. Without the atom cache in force,
+         * NumberOfAtomCacheRefs must be 0.
+         */
+        private int header(byte[] p, int at, int len) throws MalformedPacketException {
             need(len, at + 1, "distribution header");
-            int refs = p[at] & 0xff;
-            if (refs != 0) {
-                throw new MalformedPacketException("distribution header with " + refs
+            int n = p[at] & 0xff;
+            if (cache != null) {
+                try {
+                    return cache.read(p, at, len, refs, terms);
+                } catch (MalformedPacketException e) {
+                    clearRefs(n);
+                    throw e;
+                }
+            }
+            if (n != 0) {
+                throw new MalformedPacketException("distribution header with " + n
                         + " atom cache references, but the atom cache was not negotiated");
             }
             return at + 1;
+        }
+
+        private void clearRefs(int n) {
+            java.util.Arrays.fill(refs, 0, n, null);
         }
 
         private static void need(int len, int n, String what) throws MalformedPacketException {
@@ -202,11 +433,11 @@ final class Packets {
             return v;
         }
 
-        private Message decode(byte[] p, int start, int end) throws MalformedPacketException {
+        private Message decode(byte[] p, int start, int end, Atom[] atoms) throws MalformedPacketException {
             try {
-                Term control = terms.read(p, start, end, null);
+                Term control = terms.read(p, start, end, atoms);
                 int controlEnd = terms.end();
-                Term payload = controlEnd < end ? terms.readExactly(p, controlEnd, end, null) : null;
+                Term payload = controlEnd < end ? terms.readExactly(p, controlEnd, end, atoms) : null;
                 return new Message(control, payload);
             } catch (TermDecodeException e) {
                 throw new MalformedPacketException("malformed term: " + e.getMessage());

@@ -19,6 +19,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** How a connection writes: batched under load, and never held up by another, slow peer. */
 class ConnectionTest {
@@ -89,8 +91,14 @@ class ConnectionTest {
         }
     }
 
-    @Test
-    void aPeerThatNeverReadsBlocksOnlyItsOwnSenders() throws Exception {
+    /**
+     * 60 KB messages go whole, and their sender waits at the busy limit (1 MB here); 1 MB
+     * messages go in 64 KB fragments, and their sender waits while more than
+     * {@link Connection#FRAGMENT_WINDOW} bytes are queued.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {60 << 10, 1 << 20})
+    void aPeerThatNeverReadsBlocksOnlyItsOwnSenders(int size) throws Exception {
         try (RawPeer stuck = RawPeer.connect(a, "stuck", "sesame"); Proc watcher = a.mailbox()) {
             long installed = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (a.connectionStats(stuck.name()) == null) { // the handshake's last step returns before a installs it
@@ -98,15 +106,17 @@ class ConnectionTest {
                 Thread.sleep(5);
             }
             Pid nowhere = new Pid(stuck.name(), 1, 0, 1);
-            Term.Binary megabyte = new Term.Binary(new byte[1 << 20]);
+            Term.Binary big = new Term.Binary(new byte[size]);
+            int count = (200 << 20) / size; // 200 MB: more than the sockets' buffers hold
+            long full = size > Packets.FRAGMENT_SIZE ? Connection.FRAGMENT_WINDOW : 1 << 20;
             Proc flooder = a.spawn(self -> {
-                for (int i = 0; i < 200; i++) {
-                    self.send(nowhere, megabyte); // waits while the connection is busy
+                for (int i = 0; i < count; i++) {
+                    self.send(nowhere, big); // waits while the connection is busy
                 }
             });
             Ref ref = watcher.monitor(flooder.self());
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (a.connectionStats(stuck.name()).queuedBytes() <= (1 << 20)) {
+            while (a.connectionStats(stuck.name()).queuedBytes() <= full) {
                 assertTrue(System.nanoTime() < deadline, "the stuck connection never filled up");
                 Thread.yield();
             }

@@ -24,11 +24,61 @@ class PacketsTest {
     static final Ref REF = new Ref("erl@localhost", 7, new int[] {1, 2, 3, 4, 5});
 
     static Signal roundTrip(Signal s, long flags) throws Exception {
-        OtpOutputStream frame = Packets.frame(ControlMessages.encode(s, flags), flags);
-        byte[] bytes = frame.toByteArray();
-        assertEquals(bytes.length - 4, ByteBuffer.wrap(bytes).getInt(), "length prefix");
-        Packets.Message m = new Packets.Reader(1 << 20).read(Arrays.copyOfRange(bytes, 4, bytes.length), bytes.length - 4);
-        return ControlMessages.decode(m.control(), m.payload(), HERE);
+        return new Wire(flags).roundTrip(s);
+    }
+
+    /** Both ends of one connection's packets with {@code flags} in force, without a socket. */
+    static final class Wire {
+        final long flags;
+        final AtomCache.Out out;
+        final Packets.Reader in;
+        final Packets.Bytes scratch = new Packets.Bytes();
+
+        Wire(long flags) {
+            this.flags = flags;
+            this.out = (flags & DistFlags.DIST_HDR_ATOM_CACHE) != 0 ? new AtomCache.Out() : null;
+            this.in = new Packets.Reader(1 << 26, HERE, flags);
+        }
+
+        /** The packet (length prefix included) as written now. */
+        byte[] bytes(Packets.Frame f) throws java.io.IOException {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            f.writeTo(b, out, scratch);
+            byte[] bytes = b.toByteArray();
+            assertEquals(bytes.length - 4, ByteBuffer.wrap(bytes).getInt(), "length prefix");
+            return bytes;
+        }
+
+        /** The packets of a signal, as the connection writes them. */
+        List<byte[]> packets(Signal s) throws java.io.IOException {
+            Packets.Encoded m = Packets.encode(ControlMessages.encode(s, flags), flags);
+            int n = m.packets(flags);
+            List<byte[]> l = new java.util.ArrayList<>();
+            if (n == 1) {
+                l.add(bytes(m.whole()));
+            } else {
+                for (int i = 0; i < n; i++) {
+                    l.add(bytes(m.fragment(77, i, n)));
+                }
+            }
+            return l;
+        }
+
+        /** Reads one packet (length prefix included); null for a fragment of an unfinished message. */
+        Signal read(byte[] packet) throws Exception {
+            Packets.Message m = in.read(Arrays.copyOfRange(packet, 4, packet.length), packet.length - 4);
+            return m == null ? null : ControlMessages.decode(m.control(), m.payload(), HERE);
+        }
+
+        Signal roundTrip(Signal s) throws Exception {
+            List<byte[]> packets = packets(s);
+            Signal got = null;
+            for (int i = 0; i < packets.size(); i++) {
+                got = read(packets.get(i));
+                assertEquals(i == packets.size() - 1, got != null, "a signal once its last packet is read");
+            }
+            return got;
+        }
     }
 
     /** The control tuple of a SEND_SENDER from P1 to P2, as a fragmented message starts. */
@@ -53,9 +103,15 @@ class PacketsTest {
                 new Signal.MonitorDown(Atom.of("by_name"), P2, REF, Atom.NOPROC),
                 new Signal.SpawnReply(REF, P2, 3, P1));
         long all = DistFlags.ADVERTISED;
+        long noCache = all & ~DistFlags.DIST_HDR_ATOM_CACHE;
+        long cacheOnly = all & ~DistFlags.FRAGMENTS;
         long old = DistFlags.MANDATORY_25 | DistFlags.UNLINK_ID | DistFlags.ALIAS; // no payload exits, no fragments
+        Wire cached = new Wire(all);
         for (Signal s : signals) {
             assertEquals(s, roundTrip(s, all), "with every flag");
+            assertEquals(s, cached.roundTrip(s), "with every flag, the atom cache already holding atoms");
+            assertEquals(s, roundTrip(s, noCache), "without the atom cache");
+            assertEquals(s, roundTrip(s, cacheOnly), "with the atom cache, without fragments");
             Signal viaOld = roundTrip(s, old);
             if (s instanceof Signal.Send send) {
                 assertEquals(new Signal.Send(null, send.to(), send.message()), viaOld, "without SEND_SENDER");
@@ -82,9 +138,8 @@ class PacketsTest {
         int chunk = 65_000;
         int count = (data.length + chunk - 1) / chunk;
         Packets.Reader reader = new Packets.Reader(1 << 20);
-        OtpOutputStream small = Packets.frame(ControlMessages.encode(
-                new Signal.Send(P1, P2, Atom.OK), DistFlags.ADVERTISED), DistFlags.ADVERTISED);
-        byte[] smallBytes = small.toByteArray();
+        long flags = DistFlags.ADVERTISED & ~DistFlags.DIST_HDR_ATOM_CACHE;
+        byte[] smallBytes = new Wire(flags).packets(new Signal.Send(P1, P2, Atom.OK)).get(0);
         Packets.Message result = null;
         for (int i = 0; i < count; i++) {
             ByteArrayOutputStream p = new ByteArrayOutputStream();
