@@ -6,10 +6,11 @@
 #                        (openjdk-21-jre-headless) and iproute2 — the Java 21 runtime
 #                        of ci/root-jdk/bin/java lives here too.
 #                        $BEAMBRIDGE_OTP27_ROOT, default /var/cache/beambridge/trixie-otp27-java21
-#   otp29                Debian sid: OTP 29 (erlang-nox) and Elixir 1.20 (sid as of
-#                        2026-12: OTP 29.1.2, Elixir 1.20.4; sid moves on, and the
-#                        suite's version test then says so).
-#                        $BEAMBRIDGE_OTP29_ROOT, default /var/cache/beambridge/otp29-sid
+#   otp29                Debian sid: OTP 29 (erlang-nox), Elixir 1.20 and rebar3 (sid as
+#                        of 2026-12: OTP 29.1.2, Elixir 1.20.4; sid moves on, and the
+#                        suite's version test then says so). Its own rebar3: OTP 29 loads
+#                        no module of the host's (bookworm's rebar3 escript, compiled by OTP 25).
+#                        $BEAMBRIDGE_OTP29_ROOT, default /var/cache/beambridge/otp29-sid-rebar3
 # Both lie outside the repository and are built under their own names (a root of
 # older contents, such as /var/cache/beambridge/otp27-trixie, is left alone).
 # "Ready" means: /etc/hosts copied in (else localhost does not resolve there), the
@@ -29,7 +30,7 @@ case "$which" in
   otp27) suite=trixie packages=erlang-nox,elixir,openjdk-21-jre-headless,iproute2
          root=${BEAMBRIDGE_OTP27_ROOT:-/var/cache/beambridge/trixie-otp27-java21} ;;
   otp29) suite=sid packages=erlang-nox,elixir
-         root=${BEAMBRIDGE_OTP29_ROOT:-/var/cache/beambridge/otp29-sid} ;;
+         root=${BEAMBRIDGE_OTP29_ROOT:-/var/cache/beambridge/otp29-sid-rebar3} ;;
 esac
 
 if [ "${1:-}" = umount ]; then
@@ -50,4 +51,16 @@ fi
 
 DEBROOT_PACKAGES=$packages "$here/debroot.sh" "$suite" "$root" >/dev/null
 "$here/root-mounts.sh" "$root"
+if [ "$which" = otp29 ] && [ ! -x "$root/usr/bin/rebar3" ]; then
+  # sid's rebar3, compiled by its OTP. Its package depends on erlang-common-test and so on wx
+  # and GTK, which a minbase root cannot configure (debootstrap --include=rebar3 fails on
+  # dconf-service): the package alone, without its dependencies (rebar3 compile needs none).
+  exec 8>"$root.rebar3.lock"
+  flock 8
+  if [ ! -x "$root/usr/bin/rebar3" ]; then
+    cp /etc/resolv.conf "$root/etc/resolv.conf"
+    chroot "$root" sh -c 'cd /tmp && apt-get -o Acquire::Check-Valid-Until=false update -q && apt-get download -q rebar3 &&
+      dpkg --force-depends -i rebar3_*.deb && rm -f rebar3_*.deb' >&2
+  fi
+fi
 echo "$root"

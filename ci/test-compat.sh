@@ -105,7 +105,7 @@ it_in_root "$root27" 27 1.18 \
 took "the OTP 27 run (Java $host_java)"
 
 begin "end-to-end tests (java/it), the README's iex sessions among them, against OTP 29 / Elixir 1.20 in $root29, on Java $host_java (the host's)"
-it_in_root "$root29" 29 1.20
+it_in_root "$root29" 29 1.20 -Dbeambridge.it.rebar3=/usr/bin/rebar3 # sid's: OTP 29 loads no module of bookworm's
 took "the OTP 29 run (Java $host_java)"
 
 begin "mixed releases: a visible Java node in one :global cluster with OTP 25, 27 and 29 nodes"

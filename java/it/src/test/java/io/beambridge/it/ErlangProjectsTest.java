@@ -44,8 +44,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * project lives in a {@link BeamCluster#nodeDirectory}; mix, rebar3 and the node run
  * behind the suite's prefix ({@link BeamCluster#defaultPrefix()}), so under
  * {@code make test-compat} they are OTP 27's and Elixir 1.18's inside the Debian root.
- * That root has no rebar3: there
- * the host's rebar3 (an escript) is copied into the project and run by the root's OTP.
+ * The OTP 27 root has no rebar3: there
+ * the host's rebar3 (an escript) is copied into the project and run by the root's OTP; the
+ * OTP 29 root has its own ({@code -Dbeambridge.it.rebar3=/usr/bin/rebar3}).
  * mix, hex and rebar3 get the project's {@code home/} as {@code HOME}, so nothing is
  * written to the real one.
  */
@@ -253,10 +254,16 @@ class ErlangProjectsTest {
     /**
      * The environment of the builds and the node: HOME inside the project; MIX_REBAR3 (also
      * the rebar3 the rebar3 project runs) the host's rebar3, or its copy in the project
-     * when a prefix runs the tools elsewhere.
+     * when a prefix runs the tools elsewhere, or {@code -Dbeambridge.it.rebar3}, a rebar3
+     * where the prefix runs the tools (OTP 29's root: bookworm's rebar3 escript was compiled
+     * by OTP 25, whose modules OTP 29 no longer loads).
      */
     static Map<String, String> buildEnv(Path project) throws IOException {
         Path home = Files.createDirectories(project.resolve("home"));
+        String own = System.getProperty("beambridge.it.rebar3", "");
+        if (!own.isBlank()) { // the prefix's OTP has a rebar3 of its own (OTP 29 loads no module of the host's)
+            return new java.util.LinkedHashMap<>(Map.of("HOME", cluster.nodePath(home), "MIX_REBAR3", own));
+        }
         Path rebar3 = onPath("rebar3");
         if (!BeamCluster.defaultPrefix().isEmpty()) {
             rebar3 = Files.copy(rebar3, project.resolve("rebar3"), StandardCopyOption.COPY_ATTRIBUTES);
