@@ -50,8 +50,8 @@ test: setup
 	@$(MVN) install
 	@echo "== examples/greeter, a project of its own, built from the installed artifacts"
 	@cd examples/greeter && $(MVN) clean verify
-	@echo "== the end-to-end suite again, every node over TLS distribution"
-	@$(MVN) verify -pl java/it -Dbeambridge.testkit.tls=true
+	@echo "== the end-to-end suite again, every node over TLS distribution, Java processes on the JDK's scheduler only (the path without --add-opens)"
+	@$(MVN) verify -pl java/it -Dbeambridge.testkit.tls=true -Dbeambridge.carrier=false
 
 # make test (OTP 25, the host's), then (ci/test-compat.sh) the end-to-end suite against
 # OTP 27 / Elixir 1.18 and OTP 29 / Elixir 1.20 in cached debootstrap roots, the Java

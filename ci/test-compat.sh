@@ -4,23 +4,23 @@
 #  1. the two roots of ci/compat-root.sh, built with debootstrap on first use (40-70 s
 #     each) and then cached outside the repository: otp27 (Debian trixie: OTP 27,
 #     Elixir 1.18, OpenJDK 21) and otp29 (Debian sid: OTP 29, Elixir 1.20).
-#  2. the end-to-end suite (java/it) against OTP 27 / Elixir 1.18: every BEAM node the
-#     tests start runs in the trixie root through ci/in-root.sh; the JVM is the host's,
-#     with processes on the JDK's scheduler only (-Dbeambridge.carrier=false).
-#  3. the same against OTP 29 / Elixir 1.20 in the sid root, with the carrier; its
-#     ReadmeSessionsTest runs the README's iex sessions from an Elixir 1.20 node.
-#     For 2 and 3 the nodes' -pa must name a directory inside the root, so the Erlang
+#  2. the end-to-end suite (java/it) against OTP 29 / Elixir 1.20: every BEAM node the
+#     tests start runs in the sid root through ci/in-root.sh; the JVM is the host's. Its
+#     ReadmeSessionsTest runs the README's iex sessions from an Elixir 1.20 node. (OTP 27
+#     runs the suite in 3, on Java 21; make test ran it once more over TLS with processes
+#     on the JDK's scheduler only, -Dbeambridge.carrier=false.)
+#     The nodes' -pa must name a directory inside the root, so the Erlang
 #     application's ebin (compiled by the host's rebar3, OTP 25; 27 and 29 load it) is
 #     copied into ROOT/opt/beambridge/run-*/ for the run and removed afterwards; so are
 #     the TLS certificates the nodes read (beambridge.testkit.nodeFiles).
 #     Then MixedReleasesGlobalTest once: a visible Java node with OTP 25 (host), 27 and
 #     29 (roots) nodes in one :global cluster.
-#  4. Java 21: the Java side's own tests (core, testkit, examples) and the end-to-end
+#  3. Java 21: the Java side's own tests (core, testkit, examples) and the end-to-end
 #     suite again, with Surefire's JVM the trixie root's OpenJDK 21
 #     (ci/root-jdk/bin/java; the classes are compiled by the host's JDK with
 #     --release 21). That JVM runs inside the root, so the BEAM nodes it starts are the
 #     root's OTP 27 / Elixir 1.18.
-#  5. the Docker tests (JUnit tag "docker"): the test kit's (BeamContainerTest) and the
+#  4. the Docker tests (JUnit tag "docker"): the test kit's (BeamContainerTest) and the
 #     end-to-end suite's (java/it, io.beambridge.it.docker: the demo node's image of
 #     make image). Their set-up starts a Docker engine when none answers and builds the
 #     images when missing (ci/docker/dockerd.sh, image.sh, demo-image.sh), and stops only
@@ -98,11 +98,6 @@ it_in_root() {
     -Dbeambridge.testkit.nodeFiles="$root$run_dir:$run_dir" \
     -Dbeambridge.it.otp="$otp" -Dbeambridge.it.elixir="$elixir" -Dbeambridge.it.java="$host_java" "$@"
 }
-
-begin "end-to-end tests (java/it) against OTP 27 / Elixir 1.18 in $root27, on Java $host_java (the host's), JDK scheduler only"
-it_in_root "$root27" 27 1.18 \
-  -Dbeambridge.carrier=false # processes on the JDK scheduler only: the path without --add-opens
-took "the OTP 27 run (Java $host_java)"
 
 begin "end-to-end tests (java/it), the README's iex sessions among them, against OTP 29 / Elixir 1.20 in $root29, on Java $host_java (the host's)"
 it_in_root "$root29" 29 1.20 -Dbeambridge.it.rebar3=/usr/bin/rebar3 # sid's: OTP 29 loads no module of bookworm's
