@@ -21,6 +21,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SecurityTest {
     static final Duration WAIT = Duration.ofSeconds(10);
 
+    /** A refused handshake ends at the other side's net_setuptime: 2 s here, not the default 7 s. */
+    static final Duration SETUP = Duration.ofSeconds(2);
+
     @Nested
     class OverTls {
         @RegisterExtension
@@ -39,9 +42,9 @@ class SecurityTest {
         @Test
         void aCertificateFromAnotherCaIsRefusedBothWaysWithAClearLogLine() throws Exception {
             BeamNode erl = cluster.erl("erl").start();
-            Node java = cluster.javaNode("java");
+            Node java = cluster.javaNode("java", b -> b.setupTime(SETUP));
             TestCertificates stranger = TestCertificates.create(Files.createTempDirectory("beambridge-stranger-ca"));
-            Node outsider = cluster.javaNode("outsider", b -> b.tls(stranger.nodeTls()));
+            Node outsider = cluster.javaNode("outsider", b -> b.tls(stranger.nodeTls()).setupTime(SETUP));
             try (LogCapture log = new LogCapture()) {
                 assertFalse(outsider.ping(erl.name()), "erl refuses a certificate it does not trust");
                 assertFalse(outsider.ping(java.name()), "a Java node refuses it too");
@@ -54,8 +57,8 @@ class SecurityTest {
 
         @Test
         void aPlainTcpNodeCannotTalkToATlsNode() {
-            Node java = cluster.javaNode("java");
-            Node plain = cluster.javaNode("plain", b -> b.tls(null));
+            Node java = cluster.javaNode("java", b -> b.setupTime(SETUP));
+            Node plain = cluster.javaNode("plain", b -> b.tls(null).setupTime(SETUP));
             assertFalse(plain.ping(java.name()));
             assertFalse(java.ping(plain.name()));
             BeamNode erl = cluster.erl("erl").start();
