@@ -3,7 +3,7 @@
 # compatibility tests, building it first when missing (ci/debroot.sh: 40-70 s; later
 # runs only check and print). ROOT is one of
 #   otp27 (the default)  Debian trixie: OTP 27 (erlang-nox), Elixir 1.18, OpenJDK 21
-#                        (openjdk-21-jre-headless) and iproute2 — the Java 21 runtime
+#                        (openjdk-21-jre-headless), iproute2 and rebar3 — the Java 21 runtime
 #                        of ci/root-jdk/bin/java lives here too.
 #                        $BEAMBRIDGE_OTP27_ROOT, default /var/cache/beambridge/trixie-otp27-java21
 #   otp29                Debian sid: OTP 29 (erlang-nox), Elixir 1.20 and rebar3 (sid as
@@ -51,10 +51,12 @@ fi
 
 DEBROOT_PACKAGES=$packages "$here/debroot.sh" "$suite" "$root" >/dev/null
 "$here/root-mounts.sh" "$root"
-if [ "$which" = otp29 ] && [ ! -x "$root/usr/bin/rebar3" ]; then
-  # sid's rebar3, compiled by its OTP. Its package depends on erlang-common-test and so on wx
-  # and GTK, which a minbase root cannot configure (debootstrap --include=rebar3 fails on
-  # dconf-service): the package alone, without its dependencies (rebar3 compile needs none).
+if [ ! -x "$root/usr/bin/rebar3" ]; then
+  # The suite's own rebar3, compiled by its OTP: OTP 29 loads no module of bookworm's rebar3
+  # (compiled by OTP 25), and the Java 21 run's JVM runs inside the trixie root, where the
+  # host's is not. Its package depends on erlang-common-test and so on wx and GTK, which a
+  # minbase root cannot configure (debootstrap --include=rebar3 fails on dconf-service):
+  # the package alone, without its dependencies (rebar3 compile needs none).
   exec 8>"$root.rebar3.lock"
   flock 8
   if [ ! -x "$root/usr/bin/rebar3" ]; then

@@ -113,7 +113,7 @@ m2=$(m2_repo)
 [ -d "$m2/org/erlang/otp/jinterface" ] || { say "no jinterface in $m2: where is the local Maven repository?"; exit 1; }
 BEAMBRIDGE_JAVA_ROOT=$root27 BEAMBRIDGE_JAVA_BINDS="$PWD:$m2" \
   "${mvn[@]}" verify -pl java/core,java/testkit,java/examples,java/it -Djvm="$here/root-jdk/bin/java" \
-  -Dbeambridge.it.otp=27 -Dbeambridge.it.elixir=1.18 -Dbeambridge.it.java=21
+  -Dbeambridge.it.otp=27 -Dbeambridge.it.elixir=1.18 -Dbeambridge.it.java=21 -Dbeambridge.it.rebar3=/usr/bin/rebar3
 took "the Java 21 run (OTP 27)"
 
 begin "Docker tests (tag docker): the test kit's, the demo node's image"
