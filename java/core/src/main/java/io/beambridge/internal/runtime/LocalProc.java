@@ -385,13 +385,7 @@ public final class LocalProc implements Proc {
         boolean hadAlias;
         synchronized (this) {
             target = watching == null ? null : watching.remove(ref);
-            if (watching != null && watching.isEmpty()) {
-                watching = null; // an idle process keeps no empty map
-            }
             hadAlias = aliases != null && aliases.remove(ref);
-            if (aliases != null && aliases.isEmpty()) {
-                aliases = null;
-            }
         }
         if (hadAlias) {
             table.removeAlias(ref);
@@ -656,9 +650,26 @@ public final class LocalProc implements Proc {
     synchronized void removeWatcher(Ref ref) {
         if (watchers != null) {
             watchers.remove(ref);
-            if (watchers.isEmpty()) {
+            if (watchers.isEmpty() && owner == null) {
                 watchers = null; // an idle process keeps no empty map (a starter's monitor is gone)
             }
+        }
+    }
+
+    /**
+     * An activation ended with the mailbox idle: drops the monitor and alias maps that
+     * emptied meanwhile, so that an idle process keeps none (a busy one keeps them: a
+     * process that makes or serves one call after another does not make new ones for each).
+     */
+    synchronized void trimIdle() {
+        if (watching != null && watching.isEmpty()) {
+            watching = null;
+        }
+        if (watchers != null && watchers.isEmpty()) {
+            watchers = null;
+        }
+        if (aliases != null && aliases.isEmpty()) {
+            aliases = null;
         }
     }
 
@@ -667,9 +678,6 @@ public final class LocalProc implements Proc {
         boolean activate = false;
         synchronized (this) {
             Term item = watching == null ? null : watching.remove(ref);
-            if (watching != null && watching.isEmpty()) {
-                watching = null;
-            }
             if (item != null) {
                 // put under the lock, so that a demonitor that finds no monitor finds the DOWN
                 activate = mailbox.put(Term.Tuple.of(Atom.DOWN, ref, PROCESS, item, reason));

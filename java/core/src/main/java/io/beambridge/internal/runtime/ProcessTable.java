@@ -300,6 +300,7 @@ public final class ProcessTable {
             if (p.owner == me) {
                 p.owner = null;
             }
+            p.trimIdle();
             leaveMdc();
         }
     }
