@@ -121,6 +121,7 @@ begin "Docker tests (tag docker): the test kit's, the demo node's image"
   -Dsurefire.failIfNoSpecifiedTests=false -Dgroups=docker -Dtestkit.excludedGroups=none -Dit.excludedGroups=none
 took "the Docker run (OTP 25 image, Java $host_java)"
 
-say "runs: OTP 25 / Elixir 1.14 on Java $host_java (make test, before this); OTP 27 / Elixir 1.18 on Java $host_java;" \
-    "OTP 29 / Elixir 1.20 on Java $host_java; OTP 27 / Elixir 1.18 on Java 21; Docker (OTP 25 image) on Java $host_java"
+say "runs: OTP 25 / Elixir 1.14 on Java $host_java (make test, before this: plain, then over TLS on the JDK's" \
+    "scheduler); OTP 29 / Elixir 1.20 on Java $host_java; OTP 25, 27 and 29 in one :global cluster;" \
+    "OTP 27 / Elixir 1.18 on Java 21; Docker (OTP 25 image) on Java $host_java"
 echo "test-compat: $passed passed, $failed failed, $skipped skipped"
