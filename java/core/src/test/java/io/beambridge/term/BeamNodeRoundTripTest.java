@@ -2,17 +2,13 @@ package io.beambridge.term;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.beambridge.node.EchoErlNode;
 import io.beambridge.node.Node;
 import io.beambridge.node.Proc;
 import io.beambridge.node.TestNodes;
 import java.lang.reflect.Type;
 import java.time.Duration;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,52 +21,25 @@ import org.junit.jupiter.api.Test;
 class BeamNodeRoundTripTest {
     static TestNodes nodes;
     static Node java;
-    static Process erl;
-    static String beam;
+    static EchoErlNode erl;
 
     @BeforeAll
     static void start() throws Exception {
         nodes = TestNodes.start();
         java = nodes.node("rt");
-        beam = "rt_beam" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20)) + "@localhost";
-        ProcessBuilder pb = new ProcessBuilder("erl", "-sname", beam, "-setcookie", "sesame", "-noshell", "-eval",
-                "register(echo, self()),"
-                        + " L = fun Loop() -> receive {From, T} -> From ! {echoed, T}, Loop(); stop -> halt() end end,"
-                        + " L().")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("ERL_EPMD_PORT", Integer.toString(nodes.epmdPort()));
-        erl = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!java.ping(beam)) {
-            assertTrue(System.nanoTime() < deadline && erl.isAlive(), "the erl node did not come up");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // erl registers with EPMD as it boots
-        }
-        // the node answers pings before its -eval has registered echo: wait for a first echo
-        try (Proc self = java.mailbox()) {
-            Term ready = Atom.of("ready");
-            while (true) {
-                self.send(Atom.of("echo"), beam, Term.tuple(self.self(), ready));
-                if (self.receive(m -> m instanceof Term.Tuple t && t.isTagged("echoed", 2), Duration.ofMillis(100)) != null) {
-                    break;
-                }
-                assertTrue(System.nanoTime() < deadline && erl.isAlive(), "the erl node's echo did not start");
-            }
-        }
+        erl = EchoErlNode.start(nodes, java, "rt_beam", "");
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (erl != null) {
-            erl.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            erl.close();
         }
         nodes.close();
     }
 
     private static Term echo(Proc self, Term term) {
-        self.send(Atom.of("echo"), beam, Term.tuple(self.self(), term));
-        Term back = self.receive(m -> m instanceof Term.Tuple t && t.isTagged("echoed", 2), Duration.ofSeconds(10));
-        assertNotNull(back, "no echo of " + term);
-        return ((Term.Tuple) back).get(1);
+        return erl.echo(self, term, Duration.ofSeconds(10));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beambridge.node.ConnectionStats;
+import io.beambridge.node.EchoErlNode;
 import io.beambridge.node.Node;
 import io.beambridge.node.Proc;
 import io.beambridge.node.TestNodes;
@@ -16,9 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,55 +31,30 @@ import org.junit.jupiter.api.Test;
 class AtomCacheErlangTest {
     static TestNodes nodes;
     static Node java;
-    static Process erl;
+    static EchoErlNode erl;
     static String beam;
-    static final Atom ECHO = Atom.of("echo");
+    static final Atom ECHO = EchoErlNode.ECHO;
 
     @BeforeAll
     static void start() throws Exception {
         nodes = TestNodes.start();
         java = nodes.node("ac");
-        beam = "ac_beam" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 20)) + "@localhost";
-        // echo: {From, T} -> From ! {echoed, T}; {From, digest, T} -> From ! {digest, md5 and size of T's binary}
-        ProcessBuilder pb = new ProcessBuilder("erl", "-sname", beam, "-setcookie", "sesame", "-noshell", "-eval",
-                "register(echo, self()),"
-                        + " L = fun Loop() -> receive"
-                        + " {From, digest, {Tag, Bin}} -> From ! {digest, Tag, erlang:md5(Bin), byte_size(Bin)}, Loop();"
-                        + " {From, T} -> From ! {echoed, T}, Loop();"
-                        + " stop -> halt() end end,"
-                        + " L().")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("ERL_EPMD_PORT", Integer.toString(nodes.epmdPort()));
-        erl = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!java.ping(beam)) {
-            assertTrue(System.nanoTime() < deadline && erl.isAlive(), "the erl node did not come up");
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // erl registers with EPMD as it boots
-        }
-        try (Proc self = java.mailbox()) { // ping answers before -eval has registered echo
-            while (true) {
-                self.send(ECHO, beam, Term.tuple(self.self(), Atom.of("ready")));
-                if (self.receive(m -> m instanceof Term.Tuple t && t.isTagged("echoed", 2), Duration.ofMillis(100)) != null) {
-                    break;
-                }
-                assertTrue(System.nanoTime() < deadline && erl.isAlive(), "the erl node's echo did not start");
-            }
-        }
+        // besides {From, T} -> From ! {echoed, T}: {From, digest, {Tag, Bin}} -> From ! {digest, Tag, md5, size}
+        erl = EchoErlNode.start(nodes, java, "ac_beam",
+                "{From, digest, {Tag, Bin}} -> From ! {digest, Tag, erlang:md5(Bin), byte_size(Bin)}, Loop();");
+        beam = erl.name();
     }
 
     @AfterAll
     static void stop() throws Exception {
         if (erl != null) {
-            erl.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            erl.close();
         }
         nodes.close();
     }
 
     private static Term echo(Proc self, Term term) {
-        self.send(ECHO, beam, Term.tuple(self.self(), term));
-        Term back = self.receive(m -> m instanceof Term.Tuple t && t.isTagged("echoed", 2), Duration.ofSeconds(30));
-        assertNotNull(back, "no echo of " + term);
-        return ((Term.Tuple) back).get(1);
+        return erl.echo(self, term, Duration.ofSeconds(30));
     }
 
     @Test
