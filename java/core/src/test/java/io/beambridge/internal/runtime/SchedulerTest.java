@@ -50,6 +50,20 @@ class SchedulerTest {
         assertTrue(latch.await(WAIT_SECONDS, TimeUnit.SECONDS), what + " within " + WAIT_SECONDS + " s");
     }
 
+    /**
+     * Holds the calling thread's worker, computing, until {@code release} is set; sets
+     * {@code gaveUp} instead once {@code until} (a {@link System#nanoTime} deadline) passes.
+     */
+    private static void computeUntil(AtomicBoolean release, long until, AtomicBoolean gaveUp) {
+        while (!release.get()) {
+            if (System.nanoTime() > until) {
+                gaveUp.set(true);
+                return;
+            }
+            Thread.onSpinWait();
+        }
+    }
+
     /** A thread a process starts (or wakes) runs as soon as that process yields, before it goes on. */
     @Test
     void aThreadMadeRunnableByAProcessRunsWhenTheProcessYields() throws Exception {
@@ -183,13 +197,7 @@ class SchedulerTest {
                 helper.set(s.currentWorker());
                 release.set(true);
             });
-            while (!release.get()) {
-                if (System.nanoTime() > until) {
-                    gaveUp.set(true);
-                    break;
-                }
-                Thread.onSpinWait();
-            }
+            computeUntil(release, until, gaveUp);
             done.countDown();
         });
         await(done, "the computing thread ends");
@@ -214,13 +222,7 @@ class SchedulerTest {
         for (int i = 0; i < 2; i++) {
             s.startThread(() -> {
                 holding.countDown();
-                while (!release.get()) {
-                    if (System.nanoTime() > until) {
-                        gaveUp.set(true);
-                        break;
-                    }
-                    Thread.onSpinWait();
-                }
+                computeUntil(release, until, gaveUp);
                 done.countDown();
             });
         }
