@@ -260,16 +260,20 @@ class ErlangProjectsTest {
      */
     static Map<String, String> buildEnv(Path project) throws IOException {
         Path home = Files.createDirectories(project.resolve("home"));
+        return new java.util.LinkedHashMap<>(Map.of("HOME", cluster.nodePath(home), "MIX_REBAR3", rebar3(project)));
+    }
+
+    /** The rebar3 the builds run, as the nodes' prefix sees it (see {@link #buildEnv}). */
+    private static String rebar3(Path project) throws IOException {
         String own = System.getProperty("beambridge.it.rebar3", "");
         if (!own.isBlank()) { // the prefix's OTP has a rebar3 of its own (OTP 29 loads no module of the host's)
-            return new java.util.LinkedHashMap<>(Map.of("HOME", cluster.nodePath(home), "MIX_REBAR3", own));
+            return own;
         }
         Path rebar3 = onPath("rebar3");
         if (!BeamCluster.defaultPrefix().isEmpty()) {
             rebar3 = Files.copy(rebar3, project.resolve("rebar3"), StandardCopyOption.COPY_ATTRIBUTES);
         }
-        return new java.util.LinkedHashMap<>(Map.of("HOME", cluster.nodePath(home),
-                "MIX_REBAR3", cluster.nodePath(rebar3)));
+        return cluster.nodePath(rebar3);
     }
 
     static Path onPath(String program) {
