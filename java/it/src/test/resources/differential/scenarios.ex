@@ -1316,6 +1316,10 @@ defmodule Differential.Scenarios do
         server = seed_dynamic(c)
         {:error, {:already_started, pid}} = rpc(c, HelloServerDynamicName, :start_link, [c.id])
         Process.link(pid)
+        # a call after the link: the target has the link before the connection goes (signals
+        # from one process to another arrive in order; a LINK still queued on this side at
+        # disconnect_node would be lost, on either target)
+        GenServer.call(pid, :hello)
         disconnect(c)
         exit = exit_of(pid)
         reconnect(c)
