@@ -218,6 +218,24 @@ class JavaNodesTest {
         }
     }
 
+    @Test
+    void aMessageToAnAliasReachesOnlyTheProcessThatHoldsIt() {
+        try (Proc owner = a.mailbox(); Proc other = a.mailbox(); Proc sender = b.mailbox()) {
+            Ref alias = owner.alias();
+            int[] words = alias.ids().clone();
+            words[0] ^= 1;
+            Ref forged = new Ref(alias.node(), alias.creation(), words); // names the owner, is not its alias
+            sender.send(forged, Atom.of("forged"));
+            sender.send(a.makeRef(), Atom.of("plain")); // a reference of the node, no alias
+            sender.send(other.alias(), Atom.of("other"));
+            sender.send(alias, Atom.of("mine")); // ordered after the others: same sender, same connection
+            assertEquals(Atom.of("mine"), owner.receive(WAIT));
+            assertEquals(Atom.of("other"), other.receive(WAIT));
+            assertNull(owner.receive(Duration.ZERO));
+            assertNull(other.receive(Duration.ZERO));
+        }
+    }
+
     /** A GenServer that replies every call with its request. */
     static final class Echo implements GenServer<Object> {
         public Init<Object> init() {

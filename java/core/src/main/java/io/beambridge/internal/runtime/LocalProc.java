@@ -356,7 +356,7 @@ public final class LocalProc implements Proc {
     private Ref monitor(Term target, String node, Term downItem,
                                  boolean alias) {
         checkAlive();
-        Ref ref = table.makeRef();
+        Ref ref = alias ? table.makeAlias(this) : table.makeRef();
         synchronized (this) {
             if (watching == null) {
                 watching = new HashMap<>(4);
@@ -365,9 +365,6 @@ public final class LocalProc implements Proc {
             if (alias) {
                 addAliasLocked(ref);
             }
-        }
-        if (alias) {
-            table.addAlias(ref, this);
         }
         table.noteRemote(node, this);
         table.send(new Signal.Monitor(pid, target, node, ref));
@@ -382,13 +379,11 @@ public final class LocalProc implements Proc {
     @Override
     public boolean demonitor(Ref ref) {
         Term target;
-        boolean hadAlias;
         synchronized (this) {
             target = watching == null ? null : watching.remove(ref);
-            hadAlias = aliases != null && aliases.remove(ref);
-        }
-        if (hadAlias) {
-            table.removeAlias(ref);
+            if (aliases != null) {
+                aliases.remove(ref);
+            }
         }
         if (target != null) {
             Term wire = target instanceof Term.Tuple t ? t.get(0) : target;
@@ -410,25 +405,17 @@ public final class LocalProc implements Proc {
     @Override
     public Ref alias() {
         checkAlive();
-        Ref ref = table.makeRef();
+        Ref ref = table.makeAlias(this);
         synchronized (this) {
             addAliasLocked(ref);
         }
-        table.addAlias(ref, this);
         return ref;
     }
 
     /** Deactivates an alias; later messages to it are dropped. Returns true if it was active. */
     @Override
-    public boolean unalias(Ref alias) {
-        boolean had;
-        synchronized (this) {
-            had = aliases != null && aliases.remove(alias);
-        }
-        if (had) {
-            table.removeAlias(alias);
-        }
-        return had;
+    public synchronized boolean unalias(Ref alias) {
+        return aliases != null && aliases.remove(alias);
     }
 
     synchronized boolean hasAlias(Ref alias) {
@@ -813,7 +800,6 @@ public final class LocalProc implements Proc {
         Object linksNow;
         Map<Ref, Watcher> watchersNow;
         Map<Ref, Term> watchingNow;
-        Set<Ref> aliasesNow;
         Atom name;
         Set<String> remoteNodes;
         synchronized (this) {
@@ -824,7 +810,6 @@ public final class LocalProc implements Proc {
             linksNow = links;
             watchersNow = watchers;
             watchingNow = watching;
-            aliasesNow = aliases;
             name = registeredName;
             remoteNodes = notedNodes;
             links = null;
@@ -835,7 +820,7 @@ public final class LocalProc implements Proc {
             notedNodes = null;
         }
         mailbox.close();
-        table.removed(this, name, aliasesNow);
+        table.removed(this, name);
         if (linksNow != null) {
             Iterable<Pid> ls = linksNow instanceof Pid one ? List.of(one)
                     : castSet(linksNow);

@@ -43,7 +43,6 @@ public final class ProcessTable {
     private final SignalRouter router;
     private final ConcurrentHashMap<Pid, LocalProc> procs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Atom, LocalProc> names = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Ref, LocalProc> aliases = new ConcurrentHashMap<>();
     /** Per remote node, the local processes with links or monitors involving it. */
     private final ConcurrentHashMap<String, Set<LocalProc>> remoteInterest = new ConcurrentHashMap<>();
     private final AtomicLong pidCounter = new AtomicLong();
@@ -153,6 +152,30 @@ public final class ProcessTable {
     public Ref makeRef() {
         long n = refCounter.incrementAndGet();
         return new Ref(nodeName, creation, new int[] {(int) (n & 0x3ffff), (int) (n >>> 18), refSalt});
+    }
+
+    /**
+     * A reference unique on this node that names {@code p} in a fourth word: what
+     * {@code alias/0} and {@code monitor/3}'s {@code {alias, _}} make. A message to an
+     * alias finds its process by this word ({@link #aliasOwner}), as ERTS finds the
+     * process of a "pid reference", and is delivered while the process holds the alias
+     * active: there is no table of aliases to update on every call. (BEAM nodes accept
+     * references of up to 5 words.)
+     */
+    Ref makeAlias(LocalProc p) {
+        long n = refCounter.incrementAndGet();
+        Pid pid = p.self();
+        return new Ref(nodeName, creation, new int[] {(int) (n & 0x3ffff), (int) (n >>> 18), refSalt,
+                pid.id() | pid.serial() << 15}); // the 28 bits of newPid's counter
+    }
+
+    /** The live process an alias of this node ({@link #makeAlias}) names, or null for any other reference. */
+    private LocalProc aliasOwner(Ref alias) {
+        int[] ids = alias.ids();
+        if (ids.length != 4 || ids[2] != refSalt || alias.creation() != creation || !alias.node().equals(nodeName)) {
+            return null;
+        }
+        return procs.get(new Pid(nodeName, ids[3] & 0x7fff, ids[3] >>> 15, creation));
     }
 
     long nextUnlinkId() {
@@ -369,24 +392,13 @@ public final class ProcessTable {
         names.remove(name, p);
     }
 
-    void addAlias(Ref alias, LocalProc p) {
-        aliases.put(alias, p);
-    }
-
-    void removeAlias(Ref alias) {
-        aliases.remove(alias);
-    }
-
-    void removed(LocalProc p, Atom name, Set<Ref> itsAliases) {
+    void removed(LocalProc p, Atom name) {
         procs.remove(p.self(), p);
         if (!supervisors.isEmpty()) {
             supervisors.remove(p.self());
         }
         if (name != null) {
             names.remove(name, p);
-        }
-        if (itsAliases != null) {
-            itsAliases.forEach(a -> aliases.remove(a, p));
         }
     }
 
@@ -514,7 +526,7 @@ public final class ProcessTable {
                 }
             }
             case Signal.AliasSend m -> {
-                LocalProc p = aliases.get(m.alias());
+                LocalProc p = aliasOwner(m.alias());
                 if (p != null && p.hasAlias(m.alias())) {
                     p.deliver(m.message());
                 }
