@@ -148,24 +148,30 @@ class RpcTest {
         io.beambridge.gen.ServerRef ref = io.beambridge.gen.GenServer.start(server, busy).orElseThrow();
         Pid pid = io.beambridge.gen.GenServer.whereis(ref);
         Atom status = Atom.of("status");
-        assertEquals(Term.tuple(status, Atom.of("waiting")), Rpc.call(client, server.name(), Atom.of("erlang"),
-                Atom.of("process_info"), pid, status), "an idle server");
+        Term waiting = Term.tuple(status, Atom.of("waiting"));
+        // start returns at init's ack, from inside init's callback: the server is idle once that returns
+        assertEquals(waiting, awaitStatus(pid, waiting), "an idle server");
         io.beambridge.gen.GenServer.cast(ref, Atom.of("work"));
         assertTrue(inCallback.await(5, java.util.concurrent.TimeUnit.SECONDS));
         assertEquals(Term.tuple(status, Atom.of("running")), Rpc.call(client, server.name(), Atom.of("erlang"),
                 Atom.of("process_info"), pid, status), "a server in a callback");
         release.countDown();
         Proc parked = server.spawn(self -> self.receive());
-        Term waiting = Term.tuple(status, Atom.of("waiting"));
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Term answer = Rpc.call(client, server.name(), Atom.of("erlang"), Atom.of("process_info"), parked.self(), status);
-        while (!answer.equals(waiting) && System.nanoTime() < deadline) { // until it reaches its receive
-            Thread.sleep(5);
-            answer = Rpc.call(client, server.name(), Atom.of("erlang"), Atom.of("process_info"), parked.self(), status);
-        }
-        assertEquals(waiting, answer, "a process parked in a receive");
+        assertEquals(waiting, awaitStatus(parked.self(), waiting), "a process parked in a receive");
         try (Proc sender = server.mailbox()) {
             sender.send(parked.self(), Atom.of("go"));
         }
+    }
+
+    /** process_info(pid, status) asked from the client until it answers {@code expected} (at most WAIT): the last answer. */
+    private static Term awaitStatus(Pid pid, Term expected) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        Atom status = Atom.of("status");
+        Term answer = Rpc.call(client, server.name(), Atom.of("erlang"), Atom.of("process_info"), pid, status);
+        while (!answer.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            answer = Rpc.call(client, server.name(), Atom.of("erlang"), Atom.of("process_info"), pid, status);
+        }
+        return answer;
     }
 }

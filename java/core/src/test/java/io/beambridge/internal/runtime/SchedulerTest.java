@@ -109,6 +109,32 @@ class SchedulerTest {
         }
     }
 
+    /**
+     * Threads that compute are shared out: once what waits in a queue would take its worker
+     * {@value Scheduler#SPREAD_MICROS} µs or more, an idle worker takes half of it (no
+     * watchdog here: nothing else would move them).
+     */
+    @Test
+    void threadsThatComputeAreSharedOut() throws Exception {
+        Scheduler s = scheduler(2, false);
+        java.util.Set<Thread> ranOn = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        CountDownLatch done = new CountDownLatch(16);
+        s.startThread(() -> {
+            for (int i = 0; i < 16; i++) {
+                s.startThread(() -> {
+                    ranOn.add(s.currentWorker());
+                    long until = System.nanoTime() + TimeUnit.MICROSECONDS.toNanos(500);
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                    done.countDown();
+                });
+            }
+        });
+        await(done, "sixteen threads of 500 µs");
+        assertEquals(2, ranOn.size(), "workers that ran them: " + ranOn);
+    }
+
     /** Threads that yield take turns, in the order they yielded. */
     @Test
     void yieldingThreadsTakeTurns() throws Exception {
