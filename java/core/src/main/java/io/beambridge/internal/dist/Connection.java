@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * serves calls so, it looks for more input for a moment (yielding its core to any
  * thread with work) before it blocks in a read, as a BEAM scheduler waits busily. Senders encode on their
  * own thread and queue the frame; who writes it: an activation of a reactive process
- * (a GenServer's) writes its own frames, together with whatever else is queued, once
- * it has no more messages waiting (see {@link Flushes}) — no thread hand-off per reply;
- * for every other sender (process bodies, readers, other threads) a writer thread
+ * (a GenServer's) that another connection's reader runs writes its own frames, together
+ * with whatever else is queued, once it has no more messages waiting (see
+ * {@link Flushes}) — no thread hand-off per reply; for every other sender (process
+ * threads, which are virtual and whose socket an interrupt would close, readers, other
+ * threads) a writer thread
  * writes what was queued, many frames per system call under load. The writer also
  * ticks when idle and drops the connection after net_ticktime without input. Readers
  * never write (a reader blocked on a full socket could deadlock two nodes). A process
@@ -203,10 +205,14 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     }
 
     /**
-     * Queues a frame and sees it written: an activation of a reactive process writes its
-     * own frames, or holds them while it has more messages waiting (see {@link Flushes});
-     * for any other thread (a process body, a reader), and for the fragments of a big
-     * message, the writer thread writes, many frames per system call under load.
+     * Queues a frame and sees it written: an activation of a reactive process run by a
+     * platform thread (another connection's reader) writes its own frames, or holds them
+     * while it has more messages waiting (see {@link Flushes}); for any other thread (a
+     * process body, a reader, an activation on a process thread), and for the fragments of
+     * a big message, the writer thread writes, many frames per system call under load.
+     * A virtual thread never writes to the socket: when one is interrupted (a process is
+     * killed) while its write waits on a full socket, the JDK closes the socket, and the
+     * connection would go with it.
      *
      * @param direct whether this thread may write the frame itself
      */
@@ -219,9 +225,10 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         }
         queuedBytes.addAndGet(frame.queued());
         queue.add(frame);
-        Flushes f = !direct || Thread.currentThread() == reader ? null : Flushes.current();
+        Thread t = Thread.currentThread();
+        Flushes f = !direct || t == reader || t.isVirtual() ? null : Flushes.current();
         if (f == null) {
-            wakeWriter(); // a process body, a reader, a fragment, any other thread: the writer thread batches
+            wakeWriter(); // a process thread, a reader, a fragment, any other thread: the writer thread batches
         } else if (f.holding()) {
             f.hold(this); // the activation has more messages: written with the next ones
         } else {

@@ -129,4 +129,86 @@ class ConnectionTest {
             assertEquals(Atom.NORMAL, down.reason());
         }
     }
+
+    /**
+     * A GenServer writes its own frames when it has no more messages waiting. Killed (its
+     * thread interrupted) while such a write waits on a peer that does not read, it must not
+     * take the connection with it: the JDK closes a socket whose blocked virtual thread is
+     * interrupted, so a process thread never writes to the socket itself; what it queued
+     * still goes, and so does what others send after it.
+     */
+    @Test
+    void aServerKilledWhileItsWriteWaitsLeavesTheConnectionUp() throws Exception {
+        try (RawPeer stuck = RawPeer.connect(a, "stuck", "sesame"); Proc watcher = a.mailbox()) {
+            long installed = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (a.connectionStats(stuck.name()) == null) { // the handshake's last step returns before a installs it
+                assertTrue(System.nanoTime() < installed, "the stuck peer never got connected");
+                Thread.sleep(5);
+            }
+            Pid nowhere = new Pid(stuck.name(), 1, 0, 1);
+            Term.Binary big = new Term.Binary(new byte[60 << 10]); // one frame each: no fragments
+            io.beambridge.gen.ServerRef flooder = io.beambridge.gen.GenServer.start(a, new io.beambridge.gen.GenServer<Term>() {
+                @Override
+                public io.beambridge.gen.Init<Term> init() {
+                    return io.beambridge.gen.Init.ok(Atom.NIL);
+                }
+
+                @Override
+                public io.beambridge.gen.Result<Term> handleCast(Term request, Term state) {
+                    Proc self = Proc.current();
+                    while (true) {
+                        self.send(nowhere, big);
+                    }
+                }
+            }).orElseThrow();
+            Pid flooderPid = io.beambridge.gen.GenServer.whereis(flooder);
+            io.beambridge.gen.GenServer.cast(flooder, Atom.of("flood")); // its activation runs on a process thread
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long written = -1;
+            int still = 0;
+            while (still < 4) { // until nothing more gets out for 200 ms: the flooder's write waits on the socket
+                assertTrue(System.nanoTime() < deadline, "the stuck connection never filled up: " + a.connectionStats(stuck.name()));
+                long now = a.connectionStats(stuck.name()).bytesWritten();
+                still = now == written ? still + 1 : 0;
+                written = now;
+                Thread.sleep(50);
+            }
+            Ref ref = watcher.monitor(flooderPid);
+            watcher.exit(flooderPid, Atom.KILL);
+            Down down = watcher.receive(Down.class, d -> d.ref().equals(ref), Duration.ofSeconds(10));
+            assertNotNull(down, "the flooder was killed");
+            byte[] marker = ("after the kill " + System.nanoTime()).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            a.spawn(self -> self.send(nowhere, new Term.Binary(marker))); // waits while the connection is busy
+            // the peer reads now: everything queued arrives, then the marker, on the same connection
+            java.io.InputStream in = stuck.socket().getInputStream();
+            stuck.socket().setSoTimeout(10_000);
+            byte[] window = new byte[1 << 16];
+            byte[] tail = new byte[0];
+            while (true) {
+                int n = in.read(window);
+                assertTrue(n > 0, "the connection closed before the message sent after the kill arrived");
+                byte[] seen = new byte[tail.length + n];
+                System.arraycopy(tail, 0, seen, 0, tail.length);
+                System.arraycopy(window, 0, seen, tail.length, n);
+                if (indexOf(seen, marker) >= 0) {
+                    break;
+                }
+                tail = java.util.Arrays.copyOfRange(seen, Math.max(0, seen.length - marker.length), seen.length);
+            }
+            assertNotNull(a.connectionStats(stuck.name()), "still connected");
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
 }
