@@ -1386,14 +1386,16 @@ defmodule Differential.Scenarios do
         disconnect(c)
         await(fn -> :global.whereis_name(name) == :undefined end)
         reconnect(c)
-        await(fn -> is_pid(:global.whereis_name(name)) end, 5000)
+        # the Java node registers its names again when the nodes come up (global:register_name by rpc,
+        # which takes global's lock on every node): under load that has taken over 5 s
+        await(fn -> is_pid(:global.whereis_name(name)) end, 15_000)
         {GenServer.call({:global, name}, :hello), :rpc.call(c.peer, :global, :whereis_name, [name]) == :global.whereis_name(name)}
       end),
       s("disconnects.global_name_survives_the_peer_leaving", [], fn c ->
         name = seed_global(c)
         disconnect_peer(c)
         reconnect(c)
-        await(fn -> is_pid(:rpc.call(c.peer, :global, :whereis_name, [name])) end, 5000)
+        await(fn -> is_pid(:rpc.call(c.peer, :global, :whereis_name, [name])) end, 15_000)
         {GenServer.call({:global, name}, :hello), :rpc.call(c.peer, :global, :whereis_name, [name]) == :global.whereis_name(name)}
       end),
       s("disconnects.peer_process_linked_to_a_server", [:server], fn c ->
