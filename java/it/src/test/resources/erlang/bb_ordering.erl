@@ -1,6 +1,6 @@
 %% Test helpers for OrderingTest, compiled and loaded on a BEAM node by the test.
 -module(bb_ordering).
--export([receiver/3, senders/4, echo/0, burst_counter/3]).
+-export([receiver/3, senders/4, echo/0, burst_counter/2]).
 
 %% Spawns a process that takes Total messages {seq, Id, N}, checks that N counts
 %% 0, 1, 2... for each Id, and tells Report {received, Count, OutOfOrder, Millis},
@@ -42,18 +42,18 @@ echo() ->
     register(bb_echo, Pid),
     Pid.
 
-%% Registered as bb_burst: counts {burst, N, Padding} messages until Expected arrived or
-%% nothing comes for IdleMs, then tells Report {burst, Count, OutOfOrder}.
-burst_counter(Report, Expected, IdleMs) ->
-    Pid = spawn(fun() -> burst(Report, Expected, IdleMs, 0, 0) end),
+%% Registered as bb_burst: counts {burst, N, Padding} messages until {burst_end, Total}
+%% arrives or nothing comes for IdleMs, then tells Report {burst, Count, OutOfOrder, Total}
+%% (Total is none when the end marker never came).
+burst_counter(Report, IdleMs) ->
+    Pid = spawn(fun() -> burst(Report, IdleMs, 0, 0) end),
     register(bb_burst, Pid),
     Pid.
 
-burst(Report, Expected, _IdleMs, Expected, Bad) ->
-    Report ! {burst, Expected, Bad};
-burst(Report, Expected, IdleMs, Count, Bad) ->
+burst(Report, IdleMs, Count, Bad) ->
     receive
-        {burst, N, _Padding} -> burst(Report, Expected, IdleMs, Count + 1, if N =:= Count -> Bad; true -> Bad + 1 end)
+        {burst, N, _Padding} -> burst(Report, IdleMs, Count + 1, if N =:= Count -> Bad; true -> Bad + 1 end);
+        {burst_end, Total} -> Report ! {burst, Count, Bad, Total}
     after IdleMs ->
-        Report ! {burst, Count, Bad}
+        Report ! {burst, Count, Bad, none}
     end.

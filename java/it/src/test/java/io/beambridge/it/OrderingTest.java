@@ -38,6 +38,10 @@ class OrderingTest {
     static final int PER_SENDER = 250_000;
     static final int TOTAL = SENDERS * PER_SENDER;
     static final Duration LIMIT = Duration.ofSeconds(60);
+    /** Bytes that must wait in the connection's queue when the graceful stop begins. */
+    static final long BACKLOG = 1L << 20;
+    /** The most messages the graceful-stop burst sends to build that backlog (about 60 MB). */
+    static final long MAX_BURST = 1_000_000;
     static Node java;
     static BeamNode erl;
 
@@ -142,32 +146,39 @@ class OrderingTest {
 
     /**
      * A Java node sends a burst and closes at once: the messages still queued for the
-     * connection are written before it goes, in order.
+     * connection are written before it goes, in order. The burst goes on until at least
+     * {@link #BACKLOG} bytes wait in the connection's queue (how many messages that takes
+     * depends on how fast the peer reads), then an end marker follows and the node closes.
      */
     @Test
     void aGracefulStopFlushesQueuedMessages() throws Exception {
-        int burst = 300_000;
-        // a busy limit above the burst (12 MB) so that the burst is still queued when close begins
+        // a busy limit far above the backlog, so that no sender waits and the queue can grow
         Node flusher = cluster.javaNode("flusher", o -> o.busyLimit(64L << 20));
         try (Proc report = java.mailbox()) {
-            Pid counter = (Pid) erl.rpc(Atom.of("bb_ordering"), Atom.of("burst_counter"), report.self(), burst, 10_000);
+            Pid counter = (Pid) erl.rpc(Atom.of("bb_ordering"), Atom.of("burst_counter"), report.self(), 10_000);
             Term.Binary padding = new Term.Binary(new byte[40]);
+            long sent = 0;
+            long backlog = 0;
             long queuedAtClose;
             try (Proc sender = flusher.mailbox()) {
-                for (int n = 0; n < burst; n++) {
-                    sender.send(counter, Term.tuple(Atom.of("burst"), n, padding));
+                while (backlog < BACKLOG && sent < MAX_BURST) {
+                    for (int n = 0; n < 10_000; n++, sent++) {
+                        sender.send(counter, Term.tuple(Atom.of("burst"), sent, padding));
+                    }
+                    backlog = flusher.connectionStats(erl.name()).queuedBytes();
                 }
-                ConnectionStats stats = flusher.connectionStats(erl.name());
-                queuedAtClose = stats.queuedBytes();
+                sender.send(counter, Term.tuple(Atom.of("burst_end"), sent));
+                queuedAtClose = flusher.connectionStats(erl.name()).queuedBytes();
                 flusher.close();
             } catch (ExitException e) {
                 throw new AssertionError("the sender ended with the node: " + e.reason(), e);
             }
-            assertTrue(queuedAtClose > 0, "a backlog was queued when close began");
+            assertTrue(backlog >= BACKLOG, "a backlog of " + (BACKLOG >> 10) + " KiB built up within "
+                    + MAX_BURST + " messages (" + (backlog >> 10) + " KiB)");
             Term got = report.receive(Duration.ofSeconds(30));
-            assertEquals(Term.tuple(Atom.of("burst"), burst, 0), got,
-                    "all " + burst + " arrived, in order (" + (queuedAtClose >> 10) + " KiB were queued at close)");
-            System.out.printf("graceful stop: %d KiB queued at close, all %d arrived%n", queuedAtClose >> 10, burst);
+            assertEquals(Term.tuple(Atom.of("burst"), sent, 0, sent), got,
+                    "all " + sent + " arrived, in order (" + (queuedAtClose >> 10) + " KiB were queued at close)");
+            System.out.printf("graceful stop: %d KiB queued at close, all %d arrived%n", queuedAtClose >> 10, sent);
         }
     }
 }
