@@ -39,7 +39,7 @@ class OrderingTest {
     static final int TOTAL = SENDERS * PER_SENDER;
     static final Duration LIMIT = Duration.ofSeconds(60);
     /** Bytes that must wait in the connection's queue when the graceful stop begins. */
-    static final long BACKLOG = 1L << 20;
+    static final long BACKLOG = 512L << 10;
     /** The most messages the graceful-stop burst sends to build that backlog (about 60 MB). */
     static final long MAX_BURST = 1_000_000;
     static Node java;
@@ -162,7 +162,7 @@ class OrderingTest {
             long queuedAtClose;
             try (Proc sender = flusher.mailbox()) {
                 while (backlog < BACKLOG && sent < MAX_BURST) {
-                    for (int n = 0; n < 10_000; n++, sent++) {
+                    for (int n = 0; n < 1_000; n++, sent++) {
                         sender.send(counter, Term.tuple(Atom.of("burst"), sent, padding));
                     }
                     backlog = flusher.connectionStats(erl.name()).queuedBytes();
