@@ -2,6 +2,7 @@ package io.beambridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import io.beambridge.global.Global;
 import io.beambridge.node.Node;
@@ -70,6 +71,9 @@ final class GlobalChecks {
         javas.remove(java);
     }
 
+    /** What the last check asserts, in its failure's message. */
+    static final String SAME_PID = "every node names the same pid for every global name";
+
     /** Every check, after {@code step}. */
     void assertHealthy(String step) {
         long slowestSync = 0;
@@ -93,7 +97,9 @@ final class GlobalChecks {
             slowestRegister = Math.max(slowestRegister, (t2 - t1) / 1_000_000);
         }
         times.put(step, new long[] {slowestSync, slowestRegister});
-        within(BOUND, () -> disagreement() == null, step + ": every node names the same pid for every global name");
+        String[] last = new String[1];
+        within(BOUND, () -> (last[0] = disagreement()) == null,
+                () -> step + ": " + SAME_PID + " (last seen: " + last[0] + ")");
     }
 
     /** Null when every node agrees; else what differs. */
@@ -136,9 +142,16 @@ final class GlobalChecks {
     }
 
     static void within(Duration limit, BooleanSupplier condition, String what) {
+        within(limit, condition, () -> what);
+    }
+
+    /** As above, the failure's message made when it fails (it may show the last state seen). */
+    static void within(Duration limit, BooleanSupplier condition, java.util.function.Supplier<String> what) {
         long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what + " within " + limit);
+            if (System.nanoTime() >= deadline) {
+                fail(what.get() + " within " + limit);
+            }
             LockSupport.parkNanos(5_000_000);
         }
     }

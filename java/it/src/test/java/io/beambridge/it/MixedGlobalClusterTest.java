@@ -197,10 +197,52 @@ class MixedGlobalClusterTest {
      * process keeps each name, everywhere; the others are handled as the method says:
      * killed ({@code random_exit_name}, the pid on the smaller node wins), told
      * ({@code random_notify_name}), or both told and the name gone ({@code notify_all_name}).
+     *
+     * <p>OTP 27 and 29 can lose a name in the heal itself, on BEAM nodes as on Java ones:
+     * when node X's {@code in_sync} from Y overtakes Y's {@code init_connect_ack} (two
+     * senders on Y), X takes the ack as out of sync and {@code restart_connect/3} drops
+     * the names of Y's processes, which the heal had just sent X; nothing sends them
+     * again. (OTP 25's {@code restart_connect/3} drops nothing.) Seen here in about 1 run
+     * in 10 on OTP 27, as a's lost {@code lonely} (zj's) or zj's lost {@code beam_vs_java}
+     * (a's). So a heal whose names do not agree everywhere is tried again on fresh nodes,
+     * at most {@value #HEAL_ATTEMPTS} times in all, each failed attempt printed; a name
+     * lost every time fails the test.
      */
     @ParameterizedTest
     @ValueSource(strings = {"Aj", "zj"})
     void clashesAfterAPartitionHealsHaveOneWinner(String healer) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                healClashes(healer);
+                return;
+            } catch (HealDisagreement e) {
+                if (attempt == HEAL_ATTEMPTS) {
+                    throw e.failure;
+                }
+                System.out.printf("heal by %s, attempt %d: %s; again on fresh nodes%n", healer, attempt,
+                        e.failure.getMessage());
+                aj.close();
+                zj.close();
+                for (BeamNode n : List.of(a, b, c)) {
+                    n.kill();
+                }
+            }
+        }
+    }
+
+    static final int HEAL_ATTEMPTS = 3;
+
+    /** The names did not agree on every node after a heal. */
+    private static final class HealDisagreement extends Exception {
+        final AssertionError failure;
+
+        HealDisagreement(AssertionError failure) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private void healClashes(String healer) throws HealDisagreement {
         startNodes();
         connect(b, c);
         assertTrue(aj.connect(a.name()));
@@ -274,7 +316,14 @@ class MixedGlobalClusterTest {
                 assertTrue(zj.connect(a.name()));
             }
             awaitMesh(List.of(a, b, c), List.of(aj, zj));
-            checks.assertHealthy("partitions healed by " + healer);
+            try {
+                checks.assertHealthy("partitions healed by " + healer);
+            } catch (AssertionError e) {
+                if (e.getMessage() == null || !e.getMessage().contains(GlobalChecks.SAME_PID)) {
+                    throw e;
+                }
+                throw new HealDisagreement(e);
+            }
 
             for (Clash k : clashes) {
                 Pid min = new Atom(k.p1().node()).compareTo(new Atom(k.p2().node())) < 0 ? k.p1() : k.p2();

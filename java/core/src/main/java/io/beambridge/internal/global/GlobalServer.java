@@ -478,6 +478,9 @@ public final class GlobalServer {
     }
 
     private void handleCall(LocalProc self, Term req, Term from) {
+        if (Protocol.TRACE.isDebugEnabled()) {
+            Protocol.TRACE.debug("call at {}: {} from {}", me, req, from);
+        }
         Pid fromPid = from instanceof Term.Tuple f && f.arity() == 2 && f.get(0) instanceof Pid p ? p : null;
         if (fromPid == null) {
             log.warn("global_name_server: a call without a {{Pid, Tag}}: {}", from);
@@ -524,6 +527,9 @@ public final class GlobalServer {
     }
 
     private void handleCast(LocalProc self, Term msg) {
+        if (Protocol.TRACE.isDebugEnabled()) {
+            Protocol.TRACE.debug("cast at {}: {}", me, msg);
+        }
         if (!(msg instanceof Term.Tuple t) || t.arity() == 0 || !(t.get(0) instanceof Atom tag)) {
             log.warn("The global_name_server received an unexpected message:\nhandle_cast({}, _)", msg);
             return;
@@ -614,6 +620,9 @@ public final class GlobalServer {
     }
 
     private void handleInfo(LocalProc self, Object m) {
+        if (Protocol.TRACE.isDebugEnabled()) {
+            Protocol.TRACE.debug("info at {}: {}", me, m);
+        }
         if (!(m instanceof Term.Tuple t) || t.arity() == 0 || !(t.get(0) instanceof Atom tag)) {
             log.warn("The global_name_server received an unexpected message:\nhandle_info({}, _)", m);
             return;
@@ -832,7 +841,13 @@ public final class GlobalServer {
         }
     }
 
-    /** {@code restart_connect/3} (OTP 27's, which also drops the node's resources). */
+    /**
+     * {@code restart_connect/3} as OTP 27 and 29 have it (25's keeps the node's resources).
+     * Dropping them loses the names the node's processes hold when a stale
+     * {@code init_connect_ack} comes after {@code in_sync} (the tags were reset): they stay
+     * lost until the next sync with that node, on BEAM nodes as here
+     * ({@code MixedGlobalClusterTest} meets it).
+     */
     private void restartConnect(LocalProc self, String node, Term myTag) {
         cancelLocker(self, node, myTag, null);
         resetNodeState(node);
@@ -1330,9 +1345,16 @@ public final class GlobalServer {
         Ref ref = self.monitor(pid);
         saveNodeResourceInfo(pid.node(), ref);
         names.put(name, new NameEntry(name, pid, method, ref));
+        if (Protocol.TRACE.isDebugEnabled()) {
+            Protocol.TRACE.debug("at {}: {} inserted for {}, monitored by {}", me, name, pid, ref);
+        }
         bagAdd(pidNames, pid, name);
         bagAdd(pidNames, ref, name);
         if (!lockStillSet(fromPidOrNode, extraInfo)) {
+            if (Protocol.TRACE.isDebugEnabled()) {
+                Protocol.TRACE.debug("at {}: {} from {} dropped: the global lock is {}, the inserter's {}", me, name,
+                        fromPidOrNode, locks.get(Protocol.GLOBAL), extraInfo);
+            }
             deleteGlobalName2(self, name);
         }
     }
@@ -1391,6 +1413,9 @@ public final class GlobalServer {
     }
 
     private void deleteGlobalName2(LocalProc self, Term name, Pid pid, Ref ref) {
+        if (Protocol.TRACE.isDebugEnabled()) {
+            Protocol.TRACE.debug("at {}: {} of {} (monitored by {}) deleted", me, name, pid, ref);
+        }
         deleteNodeResourceInfo(ref);
         self.demonitor(ref);
         bagRemove(pidNames, pid, name);

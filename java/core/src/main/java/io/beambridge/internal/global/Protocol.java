@@ -35,6 +35,12 @@ import java.util.List;
  * it came (a local fun keeps its bytes).
  */
 final class Protocol {
+    /**
+     * Every message of the protocol sent or received, at DEBUG (logger
+     * {@code io.beambridge.internal.global.trace}): how a sync between partitions went.
+     */
+    static final org.slf4j.Logger TRACE = org.slf4j.LoggerFactory.getLogger("io.beambridge.internal.global.trace");
+
     private Protocol() {}
 
     /** The protocol version every OTP release from 25 to 29 speaks. */
@@ -93,6 +99,9 @@ final class Protocol {
 
     /** {@code erlang:send({global_name_server, Node}, Msg, [noconnect])}. */
     static void raw(ProcessTable table, Pid from, String node, Term msg) {
+        if (TRACE.isDebugEnabled()) {
+            TRACE.debug("to {}: {}", node, msg);
+        }
         table.sendIfConnected(new Signal.RegSend(from, GNS, node, msg));
     }
 
