@@ -202,9 +202,9 @@ class MixedGlobalClusterTest {
      * when node X's {@code in_sync} from Y overtakes Y's {@code init_connect_ack} (two
      * senders on Y), X takes the ack as out of sync and {@code restart_connect/3} drops
      * the names of Y's processes, which the heal had just sent X; nothing sends them
-     * again. (OTP 25's {@code restart_connect/3} drops nothing.) Seen here in about 1 run
-     * in 10 on OTP 27, as a's lost {@code lonely} (zj's) or zj's lost {@code beam_vs_java}
-     * (a's). So a heal whose names do not agree everywhere is tried again on fresh nodes,
+     * again. (OTP 25's {@code restart_connect/3} drops nothing.) Seen here in about 1 heal
+     * by Aj in 7 on OTP 27, as zj's lost {@code beam_vs_java} (a's), and in some as a's lost
+     * {@code lonely} (zj's) too. So a heal whose names do not agree everywhere is tried again on fresh nodes,
      * at most {@value #HEAL_ATTEMPTS} times in all, each failed attempt printed; a name
      * lost every time fails the test.
      */
