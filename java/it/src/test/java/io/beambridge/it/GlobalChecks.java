@@ -1,7 +1,6 @@
 package io.beambridge.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.beambridge.global.Global;
@@ -71,11 +70,17 @@ final class GlobalChecks {
         javas.remove(java);
     }
 
-    /** What the last check asserts, in its failure's message. */
-    static final String SAME_PID = "every node names the same pid for every global name";
-
     /** Every check, after {@code step}. */
     void assertHealthy(String step) {
+        assertServersAnswer(step);
+        assertNamesAgree(step);
+    }
+
+    /**
+     * No BEAM node's name server restarted, and {@code :global.sync()} and a registration
+     * return on every BEAM node (the slowest of each kept in {@link #times}).
+     */
+    void assertServersAnswer(String step) {
         long slowestSync = 0;
         long slowestRegister = 0;
         for (Map.Entry<BeamNode, Term> e : servers.entrySet()) {
@@ -97,9 +102,13 @@ final class GlobalChecks {
             slowestRegister = Math.max(slowestRegister, (t2 - t1) / 1_000_000);
         }
         times.put(step, new long[] {slowestSync, slowestRegister});
+    }
+
+    /** Every node names the same pid for every global name, within {@link #BOUND}. */
+    void assertNamesAgree(String step) {
         String[] last = new String[1];
         within(BOUND, () -> (last[0] = disagreement()) == null,
-                () -> step + ": " + SAME_PID + " (last seen: " + last[0] + ")");
+                () -> step + ": every node names the same pid for every global name (last seen: " + last[0] + ")");
     }
 
     /** Null when every node agrees; else what differs. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.beambridge.gen.GenServer;
 import io.beambridge.gen.ServerRef;
-import io.beambridge.node.ConnectionStats;
 import io.beambridge.node.ExitException;
 import io.beambridge.node.Node;
 import io.beambridge.node.Proc;

@@ -454,6 +454,9 @@ public final class GlobalServer {
     // ------------------------------------------------------------------ the name server
 
     private void handle(LocalProc self, Object m) {
+        if (Protocol.TRACE.isDebugEnabled()) {
+            Protocol.TRACE.debug("at {}, taken: {}", me, m);
+        }
         try {
             if (m instanceof PrepareShutdown p) {
                 connectAll = false;
@@ -478,9 +481,6 @@ public final class GlobalServer {
     }
 
     private void handleCall(LocalProc self, Term req, Term from) {
-        if (Protocol.TRACE.isDebugEnabled()) {
-            Protocol.TRACE.debug("call at {}: {} from {}", me, req, from);
-        }
         Pid fromPid = from instanceof Term.Tuple f && f.arity() == 2 && f.get(0) instanceof Pid p ? p : null;
         if (fromPid == null) {
             log.warn("global_name_server: a call without a {{Pid, Tag}}: {}", from);
@@ -527,9 +527,6 @@ public final class GlobalServer {
     }
 
     private void handleCast(LocalProc self, Term msg) {
-        if (Protocol.TRACE.isDebugEnabled()) {
-            Protocol.TRACE.debug("cast at {}: {}", me, msg);
-        }
         if (!(msg instanceof Term.Tuple t) || t.arity() == 0 || !(t.get(0) instanceof Atom tag)) {
             log.warn("The global_name_server received an unexpected message:\nhandle_cast({}, _)", msg);
             return;
@@ -620,9 +617,6 @@ public final class GlobalServer {
     }
 
     private void handleInfo(LocalProc self, Object m) {
-        if (Protocol.TRACE.isDebugEnabled()) {
-            Protocol.TRACE.debug("info at {}: {}", me, m);
-        }
         if (!(m instanceof Term.Tuple t) || t.arity() == 0 || !(t.get(0) instanceof Atom tag)) {
             log.warn("The global_name_server received an unexpected message:\nhandle_info({}, _)", m);
             return;
