@@ -80,7 +80,7 @@ final class PeersBench {
         BeamNode beam = cluster.erl("peers_beam").codePath(ebin.toString()).start();
         List<BeamNode> nodes = new ArrayList<>();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        try (ServerJvm.Launched java = new ServerJvm.Launched(List.of("-XX:+UseG1GC", "-Xmx1g",
+        try (ServerJvm.Launched java = new ServerJvm.Launched(List.of("-XX:+UseG1GC", "-Xms1g", "-Xmx1g", // a fixed heap: no GC tables grow with it
                 "-XX:NativeMemoryTracking=summary"), javaName, cluster.cookie(), cluster.epmdPort())) {
             java.await("READY");
             beam.rpc(BENCH, Atom.of("start_echo"), ECHO);
@@ -126,11 +126,11 @@ final class PeersBench {
             // first connections cost once, classes and caches, is in the first half)
             int half = peers / 2;
             connect(nodes.subList(0, half), List.of(javaName, beam.name()), pool);
-            Map<String, Long> java1 = java.mem();
+            Map<String, Long> java1 = settled(java, java0.get("threads"));
             Map<String, Double> beam1 = beamMemory(beam);
             long beamRss1 = ServerJvm.rss(beamPid);
             connect(nodes.subList(half, peers), List.of(javaName, beam.name()), pool);
-            Map<String, Long> java2 = java.mem();
+            Map<String, Long> java2 = settled(java, java0.get("threads"));
             Map<String, Double> beam2 = beamMemory(beam);
             long beamRss2 = ServerJvm.rss(beamPid);
             int k = peers - half;
@@ -141,6 +141,16 @@ final class PeersBench {
             r.put("connection_native_bytes_java", nat / k);
             r.put("connection_rss_bytes_java", (double) (java2.get("rss") - java1.get("rss")) / k);
             r.put("connection_threads_java", (double) (java2.get("threads") - java1.get("threads")) / k);
+            StringBuilder nmt = new StringBuilder("native growth per connection by NMT category:");
+            for (String key : java2.keySet()) {
+                if (key.startsWith("nmt.") && java1.containsKey(key) && key.indexOf("Heap") < 0) {
+                    long d = (java2.get(key) - java1.get(key)) / k;
+                    if (Math.abs(d) >= 512) {
+                        nmt.append(' ').append(key.substring(4)).append(' ').append(d);
+                    }
+                }
+            }
+            note.accept(nmt.toString());
             r.put("connection_bytes_beam", (beam2.get("total") - beam1.get("total")) / k);
             r.put("connection_process_bytes_beam", (beam2.get("processes") - beam1.get("processes")) / k);
             r.put("connection_system_bytes_beam", (beam2.get("system") - beam1.get("system")) / k);
@@ -177,6 +187,25 @@ final class PeersBench {
             pool.shutdown();
         }
         return r;
+    }
+
+    /**
+     * The Java server's memory once its new connections are idle: their reader and writer
+     * platform threads give way to virtual threads after {@code NodeOptions.idleThreadsAfter}
+     * (2 s) without traffic. Waits (at most 15 s) until the server has at most 4 platform threads
+     * more than it had with no peer (the JDK's virtual-thread carriers); a BEAM connection, a
+     * port, is as small from the start.
+     */
+    private Map<String, Long> settled(ServerJvm.Launched java, long threadsWithoutPeers) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        Map<String, Long> m = java.mem();
+        while (m.get("threads") > threadsWithoutPeers + 4 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            m = java.mem();
+        }
+        note.accept("Java server settled with " + m.get("threads") + " threads (" + threadsWithoutPeers
+                + " without peers)");
+        return m;
     }
 
     /** erlang:memory() of {@code node} after a GC of every process, asked twice (the second answer kept). */

@@ -316,8 +316,9 @@ final class Report {
         line(String.format(Locale.ROOT, "%s small `erl` nodes (`+S 1`, hidden, `-connect_all false`) connect to a Java "
                 + "node alone in its JVM and to an `erl` node, each serving an echo gen_server. Calls: 32 of them with 4 "
                 + "callers each, `gen_server:call({bench_echo, Server}, hello)`, summed. Memory per connection: the "
-                + "growth from half the peers connected to all, per connection — Java: heap after a full GC plus native "
-                + "memory outside the heap (NMT); BEAM: `erlang:memory(total)` after a GC of every process; kernel "
+                + "growth from half the peers connected to all, per connection, once the new connections are idle (the Java "
+                + "node's reader and writer threads give way to virtual threads after 2 s without traffic) — Java "
+                + "(`-Xms1g -Xmx1g`): heap after a full GC plus native memory outside the heap (NMT); BEAM: `erlang:memory(total)` after a GC of every process; kernel "
                 + "socket buffers on neither side. CPU: the server's OS process with every peer connected and idle.",
                 fmt("%.0f", num("peers"))));
         line("");

@@ -34,7 +34,8 @@ import javax.management.ObjectName;
  * <li>{@code mem}: prints {@code MEM heap=H native=N rss=R threads=T} — H the heap in use
  *     after a full GC, N the native memory the JVM has committed outside the Java heap
  *     as Native Memory Tracking counts it (-1 without {@code -XX:NativeMemoryTracking}),
- *     R the resident set ({@code VmRSS}), all in bytes; T the live threads.</li>
+ *     R the resident set ({@code VmRSS}), all in bytes; T the live threads; then
+ *     {@code nmt.CATEGORY=B} for each of NMT's categories.</li>
  * <li>{@code quit} (or the end of stdin): exits normally, with status 0 — so that a
  *     training run ({@code -XX:AOTCacheOutput}) writes its AOT cache.</li>
  * </ul>
@@ -57,9 +58,11 @@ public final class ServerJvm {
             switch (line.strip()) {
                 case "mem" -> {
                     long heap = IdleServers.heapAfterGc();
-                    System.out.printf("MEM heap=%d native=%d rss=%d threads=%d%n", heap, nativeCommitted(),
+                    StringBuilder categories = new StringBuilder();
+                    nativeByCategory().forEach((k, v) -> categories.append(" nmt.").append(k).append('=').append(v));
+                    System.out.printf("MEM heap=%d native=%d rss=%d threads=%d%s%n", heap, nativeCommitted(),
                             rss(ProcessHandle.current().pid()),
-                            ManagementFactory.getThreadMXBean().getThreadCount());
+                            ManagementFactory.getThreadMXBean().getThreadCount(), categories);
                     System.out.flush();
                 }
                 case "quit" -> {
@@ -92,6 +95,25 @@ public final class ServerJvm {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    private static final Pattern CATEGORY = Pattern.compile("-\\s+(\\S.*?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+
+    /** Committed native memory by NMT category (spaces in names as {@code _}), in bytes; empty when NMT is off. */
+    static Map<String, Long> nativeByCategory() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        try {
+            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+            Matcher c = CATEGORY.matcher(String.valueOf(out));
+            while (c.find()) {
+                m.put(c.group(1).replace(' ', '_'), Long.parseLong(c.group(2)) * 1024);
+            }
+        } catch (Exception e) {
+            // NMT off
+        }
+        return m;
     }
 
     /** The resident set of process {@code pid} in bytes ({@code VmRSS}); -1 when unknown. */

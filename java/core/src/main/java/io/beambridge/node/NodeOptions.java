@@ -38,6 +38,13 @@ import java.util.Set;
  * @param readerSpin     how long a reader that served calls within the last millisecond looks for
  *                       more input (yielding its core) before it blocks in a read: 50 µs by
  *                       default; zero blocks at once (less CPU when idle-ish, more latency)
+ * @param idleThreadsAfter how long a connection over plain TCP goes without input (and, for its
+ *                       writer, without output) before its reader and writer platform threads give
+ *                       way to virtual threads, which wait for the next input, answer ticks and
+ *                       tick; the first message after that starts a platform thread again (tens of
+ *                       µs). 2 s by default, so that an idle peer costs kilobytes, not two thread
+ *                       stacks; zero keeps the platform threads for the connection's life. A TLS
+ *                       connection always keeps them
  * @param visible        a visible node ({@code erl -sname} without {@code -hidden}): it connects as a
  *                       normal node, appears in {@code Node.list()} on its peers, and runs its own
  *                       {@code :global} name server, taking part in global's protocol (name
@@ -56,8 +63,8 @@ import java.util.Set;
 public record NodeOptions(String name, boolean longNames, String cookie, int port, InetAddress bindAddress,
                           int epmdPort, boolean startEpmd, Duration tickTime, Duration setupTime,
                           long maxMessageSize, long busyLimit, Set<String> allowedPeers, Tls tls,
-                          boolean readersRunProcesses, Duration readerSpin, boolean visible,
-                          boolean epmdless, Object meterRegistry, Duration stopOnSigterm) {
+                          boolean readersRunProcesses, Duration readerSpin, Duration idleThreadsAfter,
+                          boolean visible, boolean epmdless, Object meterRegistry, Duration stopOnSigterm) {
 
     /**
      * TLS distribution: the context holding this node's certificate and the CA it trusts.
@@ -76,6 +83,10 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
         Objects.requireNonNull(tickTime, "tickTime");
         Objects.requireNonNull(setupTime, "setupTime");
         Objects.requireNonNull(readerSpin, "readerSpin");
+        Objects.requireNonNull(idleThreadsAfter, "idleThreadsAfter");
+        if (idleThreadsAfter.isNegative()) {
+            throw new IllegalArgumentException("idleThreadsAfter must not be negative: " + idleThreadsAfter);
+        }
         allowedPeers = allowedPeers == null ? Set.of() : Set.copyOf(allowedPeers);
         if (maxMessageSize <= 0 || maxMessageSize > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("maxMessageSize must be in 1.." + (Integer.MAX_VALUE - 64));
@@ -110,7 +121,8 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
                 + ", epmdPort=" + epmdPort + ", startEpmd=" + startEpmd + ", tickTime=" + tickTime + ", setupTime="
                 + setupTime + ", maxMessageSize=" + maxMessageSize + ", busyLimit=" + busyLimit + ", allowedPeers="
                 + allowedPeers + ", tls=" + (tls != null) + ", readersRunProcesses=" + readersRunProcesses
-                + ", readerSpin=" + readerSpin + ", visible=" + visible + ", epmdless=" + epmdless
+                + ", readerSpin=" + readerSpin + ", idleThreadsAfter=" + idleThreadsAfter + ", visible=" + visible
+                + ", epmdless=" + epmdless
                 + ", meterRegistry=" + (meterRegistry == null ? null : meterRegistry.getClass().getSimpleName())
                 + ", stopOnSigterm=" + stopOnSigterm + "]";
     }
@@ -182,6 +194,7 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
         private Tls tls;
         private boolean readersRunProcesses = Boolean.parseBoolean(System.getProperty("beambridge.carrier", "true"));
         private Duration readerSpin = Duration.ofNanos(50_000);
+        private Duration idleThreadsAfter = Duration.ofSeconds(2);
         private boolean visible;
         private boolean epmdless;
         private Object meterRegistry;
@@ -208,6 +221,8 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
         public Builder tls(Tls v) { this.tls = v; return this; }
         public Builder readersRunProcesses(boolean v) { this.readersRunProcesses = v; return this; }
         public Builder readerSpin(Duration v) { this.readerSpin = v; return this; }
+        /** See {@link NodeOptions#idleThreadsAfter()}; {@link Duration#ZERO} keeps the platform threads. */
+        public Builder idleThreadsAfter(Duration v) { this.idleThreadsAfter = v; return this; }
         /** A visible node with its own {@code :global} name server; unset: hidden. */
         public Builder visible(boolean v) { this.visible = v; return this; }
 
@@ -270,8 +285,8 @@ public record NodeOptions(String name, boolean longNames, String cookie, int por
             String c = cookie != null ? cookie : env("RELEASE_COOKIE");
             int epmd = epmdPort != null ? epmdPort : envEpmdPort();
             return new NodeOptions(name, longs, c, port, bindAddress, epmd, startEpmd, tickTime, setupTime,
-                    maxMessageSize, busyLimit, allowedPeers, tls, readersRunProcesses, readerSpin, visible,
-                    epmdless, meterRegistry, stopOnSigterm);
+                    maxMessageSize, busyLimit, allowedPeers, tls, readersRunProcesses, readerSpin, idleThreadsAfter,
+                    visible, epmdless, meterRegistry, stopOnSigterm);
         }
     }
 }

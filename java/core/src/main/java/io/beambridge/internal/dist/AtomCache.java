@@ -92,9 +92,10 @@ final class AtomCache {
      * connection's packets, under its write lock, in the order they are written.
      */
     static final class Out {
-        private final String[] slots = new String[SIZE];
-        private final boolean[] fresh = new boolean[MAX_REFS];
-        private final byte[][] texts = new byte[MAX_REFS][];
+        // made with the first reference: a connection that sends no atom (an idle one) holds no table
+        private String[] slots;
+        private boolean[] fresh;
+        private byte[][] texts;
 
         /**
          * Appends NumberOfAtomCacheRefs, Flags and AtomCacheRefs for {@code refs} (null:
@@ -105,6 +106,11 @@ final class AtomCache {
             out.put(n);
             if (n == 0) {
                 return;
+            }
+            if (slots == null) {
+                slots = new String[SIZE];
+                fresh = new boolean[MAX_REFS];
+                texts = new byte[MAX_REFS][];
             }
             boolean longAtoms = false;
             for (int i = 0; i < n; i++) {
@@ -143,7 +149,7 @@ final class AtomCache {
 
     /** What the peer has told this node: the atom in each slot. Used by the connection's reader only. */
     static final class In {
-        private final Atom[] slots = new Atom[SIZE];
+        private Atom[] slots; // made with the first entry: a connection that gets no atom (an idle one) holds no table
 
         /**
          * Reads NumberOfAtomCacheRefs, Flags and AtomCacheRefs at {@code p[at]} (the packet
@@ -167,7 +173,7 @@ final class AtomCache {
                 need(len, at + 1);
                 int slot = ((f & 7) << 8) | (p[at++] & 0xff);
                 if ((f & 8) == 0) {
-                    Atom a = slots[slot];
+                    Atom a = slots == null ? null : slots[slot];
                     if (a == null) {
                         throw new Packets.MalformedPacketException("atom cache reference " + i
                                 + " to slot " + slot + ", which holds no atom");
@@ -191,6 +197,9 @@ final class AtomCache {
                         throw new Packets.MalformedPacketException("atom cache entry " + i + ": " + e.getMessage());
                     }
                     at += textLen;
+                    if (slots == null) {
+                        slots = new Atom[SIZE];
+                    }
                     slots[slot] = a;
                     refs[i] = a;
                 }

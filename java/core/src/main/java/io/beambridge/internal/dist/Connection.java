@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,10 +40,25 @@ import org.slf4j.LoggerFactory;
  * sending to a peer whose queue is over the busy limit waits for it to drain (BEAM's
  * busy distribution port). A malformed packet or an unknown control message drops
  * this connection only.
+ *
+ * <p>The reader and the writer are platform threads while the connection is in use. Over
+ * plain TCP, once a reader has waited {@link NodeOptions#idleThreadsAfter()} at a packet
+ * boundary, it gives way to a virtual thread that waits for input and skips ticks; the
+ * first packet that is not a tick starts a platform reader again, which goes on from the
+ * bytes the virtual one read. The writer likewise: a platform writer with nothing to
+ * write for that long gives way to a virtual one, which ticks and watches net_ticktime,
+ * writes what it is woken for and then starts a platform writer again. An idle connection
+ * so costs a few kilobytes of heap, not two thread stacks. (Over TLS the platform threads
+ * stay: a read timeout inside a TLS record is not known to leave the stream usable.)
  */
 final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final long READER_STACK = 256L << 20; // deep terms decode recursively
+    /**
+     * {@link NodeOptions#idleThreadsAfter()}, as the platform reader's socket read timeout at a
+     * packet boundary; 0 when the platform threads stay (TLS, or the option is zero).
+     */
+    private final int idleMillis;
     /** How many activations the reader runs at most between two reads. */
     private static final int RUN_BUDGET = 256;
     /** How long the reader looks for more input before it blocks in a read ({@link NodeOptions#readerSpin()}). */
@@ -108,7 +124,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     // the reader's state, handed from one reader thread to the next at a packet boundary
     private final Packets.Reader packets;
     private ReaderInput input;
-    private final Thread writer;
+    private volatile Thread writer; // replaced when it gives way to a virtual thread and back
 
     Connection(Engine node, Socket socket, Socket raw, Handshake.Peer peer, NodeOptions options) {
         this.node = node;
@@ -124,6 +140,8 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         this.maxMessageSize = options.maxMessageSize();
         this.spinNanos = options.readerSpin().toNanos();
         this.runsProcesses = options.readersRunProcesses();
+        this.idleMillis = raw != socket ? 0 : (int) Math.max(options.idleThreadsAfter().isZero() ? 0 : 1,
+                Math.min(Integer.MAX_VALUE, options.idleThreadsAfter().toMillis()));
         try {
             this.socketOut = new CountingOutputStream(socket.getOutputStream());
             this.out = new GatherStream(socketOut);
@@ -133,8 +151,23 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         this.atomCache = (flags & DistFlags.DIST_HDR_ATOM_CACHE) != 0 ? new AtomCache.Out() : null;
         this.packets = new Packets.Reader(maxMessageSize, node.name(), flags);
         this.reader = newReader();
-        this.writer = new Thread(this::writeLoop, "beambridge-writer-" + this.peer);
-        writer.setDaemon(true);
+        this.writer = newWriter(true);
+    }
+
+    private Thread newWriter(boolean platform) {
+        String name = "beambridge-writer-" + peer;
+        if (!platform) {
+            return Thread.ofVirtual().name(name).unstarted(this::writeLoop);
+        }
+        Thread t = new Thread(this::writeLoop, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** Starts {@code next} to go on with this writer's work; the calling writer then ends. */
+    private void handOverWriter(Thread next) {
+        writer = next; // before it runs: wakeWriter and close unpark this one from now on
+        next.start();
     }
 
     private Thread newReader() {
@@ -316,8 +349,10 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
      */
     private void writeLoop() {
         org.slf4j.MDC.put(ProcessTable.MDC_PEER, peer);
+        boolean platform = !Thread.currentThread().isVirtual();
         long seenRead = bytesRead;
         long lastReadSeen = System.nanoTime(); // when the writer last saw bytesRead move
+        long lastWork = lastReadSeen; // when this writer last wrote what it was woken for
         try {
             while (true) {
                 if (!queue.isEmpty()) {
@@ -327,6 +362,11 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     } finally {
                         writeLock.unlock();
                     }
+                    if (!platform && !closing && !closed) {
+                        handOverWriter(newWriter(true)); // in use again: a platform writer goes on
+                        return;
+                    }
+                    lastWork = System.nanoTime();
                     continue;
                 }
                 if (closing) {
@@ -359,6 +399,11 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     close(why);
                     break;
                 }
+                if (platform && idleMillis > 0 && now - lastWork >= idleMillis * 1_000_000L) {
+                    writerParked = false;
+                    handOverWriter(newWriter(false)); // idle: a virtual thread ticks and waits
+                    return;
+                }
                 long idle = now - lastWrite;
                 if (idle >= tickNanos) {
                     writerParked = false;
@@ -374,8 +419,11 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     continue;
                 }
                 // wake for the next tick, and at least every tick interval to watch the reads
-                LockSupport.parkNanos(this, Math.min(tickNanos - idle,
-                        Math.max(1, timeoutNanos - (now - lastReadSeen))));
+                long wait = Math.min(tickNanos - idle, Math.max(1, timeoutNanos - (now - lastReadSeen)));
+                if (platform && idleMillis > 0) {
+                    wait = Math.min(wait, Math.max(1, idleMillis * 1_000_000L - (now - lastWork)));
+                }
+                LockSupport.parkNanos(this, wait);
                 writerParked = false;
             }
         } catch (IOException e) {
@@ -423,9 +471,11 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         String why = "closed by peer";
         try {
             if (input == null) { // the first reader; a later one goes on from the packet its predecessor left at
-                socket.setSoTimeout(0); // the writer closes the socket after net_ticktime without input
                 input = new ReaderInput(socket.getInputStream(), raw == socket ? null : raw.getInputStream());
             }
+            // 0: block (the writer closes the socket after net_ticktime without input); else a wait
+            // that long at a packet boundary hands the reading over to a virtual thread (idleRead)
+            socket.setSoTimeout(idleMillis);
             ReaderInput in = input;
             long served = System.nanoTime() - SERVING_NANOS; // when it last ran activations
             byte[] header = new byte[4];
@@ -447,6 +497,23 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                         } finally {
                             SPINNERS.release();
                         }
+                    }
+                }
+                if (idleMillis > 0 && in.isEmpty()) {
+                    if (carrier != null && carrier.hasQueued()) {
+                        carrier.handOff(); // as readFully does before it blocks
+                    }
+                    int n;
+                    try {
+                        n = in.fill();
+                    } catch (java.net.SocketTimeoutException idle) {
+                        Thread next = Thread.ofVirtual().name("beambridge-reader-" + peer).unstarted(this::idleRead);
+                        reader = next;
+                        next.start();
+                        return; // the virtual reader goes on
+                    }
+                    if (n < 0) {
+                        throw new EOFException();
                     }
                 }
                 readFully(in, carrier, header, 4);
@@ -509,13 +576,52 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             if (carrier != null && in.isEmpty() && carrier.hasQueued()) {
                 carrier.handOff();
             }
-            int n = in.read(b, off, len - off);
+            int n;
+            try {
+                n = in.read(b, off, len - off);
+            } catch (java.net.SocketTimeoutException slow) {
+                continue; // the idle timeout, inside a packet: go on waiting for the rest
+            }
             if (n < 0) {
                 throw new EOFException();
             }
             off += n;
             bytesRead += n;
         }
+    }
+
+    /**
+     * The reader of an idle connection, a virtual thread (see the class comment): waits for
+     * input, skips ticks, and starts a platform reader for anything else, which goes on from
+     * the bytes read here.
+     */
+    private void idleRead() {
+        org.slf4j.MDC.put(ProcessTable.MDC_PEER, peer);
+        String why;
+        try {
+            socket.setSoTimeout(0);
+            ReaderInput in = input;
+            while (!closed) {
+                if (in.isEmpty() && in.fill() < 0) {
+                    throw new EOFException();
+                }
+                while (in.skipTick()) {
+                    bytesRead += 4;
+                }
+                if (!in.isEmpty()) {
+                    Thread next = newReader();
+                    reader = next;
+                    next.start();
+                    return;
+                }
+            }
+            return;
+        } catch (EOFException e) {
+            why = "closed by peer";
+        } catch (IOException e) {
+            why = closed ? "closed" : "read failed: " + e.getMessage();
+        }
+        close(why);
     }
 
     /** The reader's buffered input. */
@@ -534,6 +640,43 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
         boolean isEmpty() {
             return pos == count;
+        }
+
+        /**
+         * Reads what the socket has into the empty buffer, blocking until something is there
+         * (or the socket's timeout passes): the count, or -1 at the end. A read that fills the
+         * buffer makes it {@link Buffers#MAX} for the next; a small one a second after makes it
+         * {@link Buffers#MIN} again.
+         */
+        int fill() throws IOException {
+            int n = in.read(buf, 0, buf.length);
+            if (n <= 0) {
+                return n;
+            }
+            pos = 0;
+            count = n;
+            if (n == buf.length) {
+                lastFull = System.nanoTime();
+                if (buf.length < Buffers.MAX) { // more is coming: read it in larger pieces
+                    byte[] big = new byte[Buffers.MAX];
+                    System.arraycopy(buf, 0, big, 0, n);
+                    buf = big;
+                }
+            } else if (buf.length > Buffers.MIN && n <= Buffers.MIN && Buffers.quiet(lastFull)) {
+                byte[] small = new byte[Buffers.MIN];
+                System.arraycopy(buf, 0, small, 0, n);
+                buf = small;
+            }
+            return n;
+        }
+
+        /** Consumes a tick (four zero bytes) at the start of the buffer, if one is there whole. */
+        boolean skipTick() {
+            if (count - pos >= 4 && buf[pos] == 0 && buf[pos + 1] == 0 && buf[pos + 2] == 0 && buf[pos + 3] == 0) {
+                pos += 4;
+                return true;
+            }
+            return false;
         }
 
         /**
@@ -556,23 +699,9 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 if (len >= buf.length) {
                     return in.read(b, off, len);
                 }
-                int n = in.read(buf, 0, buf.length);
+                int n = fill();
                 if (n <= 0) {
                     return n;
-                }
-                pos = 0;
-                count = n;
-                if (n == buf.length) {
-                    lastFull = System.nanoTime();
-                    if (buf.length < Buffers.MAX) { // more is coming: read it in larger pieces
-                        byte[] big = new byte[Buffers.MAX];
-                        System.arraycopy(buf, 0, big, 0, n);
-                        buf = big;
-                    }
-                } else if (buf.length > Buffers.MIN && n <= Buffers.MIN && Buffers.quiet(lastFull)) {
-                    byte[] small = new byte[Buffers.MIN];
-                    System.arraycopy(buf, 0, small, 0, n);
-                    buf = small;
                 }
             }
             int k = Math.min(len, count - pos);
@@ -782,11 +911,12 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         closing = true;
         LockSupport.unpark(writer);
         try {
-            writer.join(timeoutMillis);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            joinLatest(() -> writer, deadline);
             if (!closed) {
                 try {
                     raw.shutdownOutput(); // FIN, then read until the peer closes too
-                    reader.join(Math.min(timeoutMillis, 1000));
+                    joinLatest(() -> reader, Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
                 } catch (IOException e) {
                     log.debug("no orderly shutdown to {}: {}", peer, e.toString());
                 }
@@ -795,6 +925,19 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             Thread.currentThread().interrupt();
         }
         close("closed by this node");
+    }
+
+    /** Joins the thread {@code current} names, and its successors, until one ends as the last or the deadline passes. */
+    private static void joinLatest(java.util.function.Supplier<Thread> current, long deadline)
+            throws InterruptedException {
+        Thread t = current.get();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || t.join(Duration.ofNanos(left)) && current.get() == t) {
+                return;
+            }
+            t = current.get();
+        }
     }
 
     @Override

@@ -69,6 +69,54 @@ class ConnectionTest {
     }
 
     @Test
+    void anIdleConnectionWaitsOnVirtualThreadsAndTicks() throws Exception {
+        Duration tick = Duration.ofMillis(1200);
+        try (Node c = Node.start(epmd.node("idle_c", "sesame").tickTime(tick).idleThreadsAfter(Duration.ofMillis(100)).build());
+             Node d = Node.start(epmd.node("idle_d", "sesame").tickTime(tick).idleThreadsAfter(Duration.ofMillis(100)).build());
+             Proc onC = c.mailbox();
+             Proc onD = d.mailbox()) {
+            assertTrue(c.ping(d.name()));
+            Ref watch = onC.monitor(onD.self());
+            String reader = "beambridge-reader-" + d.name();
+            String writer = "beambridge-writer-" + d.name();
+            awaitPlatformThreads(c, false, reader, writer);
+            long written = c.connectionStats(d.name()).bytesWritten();
+            // three tick times: the virtual threads write ticks and take the peer's; nothing drops the connection
+            Down down = onC.receive(Down.class, x -> x.ref().equals(watch), tick.multipliedBy(3));
+            assertEquals(null, down, "the idle connection was dropped");
+            assertTrue(c.connectionStats(d.name()).bytesWritten() >= written + 8, "c ticked while idle");
+            assertTrue(platformThreads(reader, writer).isEmpty(), "still virtual: " + platformThreads(reader, writer));
+            // in use again: platform threads take over, and nothing sent is lost
+            onD.send(onC.self(), Term.tuple(Atom.of("ping"), onD.self()));
+            assertEquals(Term.tuple(Atom.of("ping"), onD.self()), onC.receive(Duration.ofSeconds(5)));
+            onC.send(onD.self(), Atom.of("pong"));
+            assertEquals(Atom.of("pong"), onD.receive(Duration.ofSeconds(5)));
+            awaitPlatformThreads(c, true, reader, writer);
+        }
+    }
+
+    private static java.util.Set<String> platformThreads(String... names) {
+        java.util.Set<String> wanted = java.util.Set.of(names);
+        java.util.Set<String> found = new java.util.TreeSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) { // platform threads only
+            if (wanted.contains(t.getName())) {
+                found.add(t.getName());
+            }
+        }
+        return found;
+    }
+
+    /** Waits until every one of {@code names} is a live platform thread ({@code present}) or none is. */
+    private static void awaitPlatformThreads(Node node, boolean present, String... names) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (platformThreads(names).size() != (present ? names.length : 0)) {
+            assertTrue(System.nanoTime() < deadline, node.name() + ": platform threads " + platformThreads(names)
+                    + (present ? ", expected all of " : ", expected none of ") + java.util.List.of(names));
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
     void aSilentPeerIsDroppedAfterTheTickTime() throws Exception {
         try (Node c = Node.start(epmd.node("c", "sesame").tickTime(Duration.ofMillis(800)).build());
              RawPeer silent = RawPeer.connect(c, "silent", "sesame")) {
