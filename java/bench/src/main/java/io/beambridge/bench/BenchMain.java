@@ -368,7 +368,11 @@ public final class BenchMain {
         long[] before = socketCounts(a, serverNode);
         var javaBefore = java.connectionStats(a.name());
         CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, a.beamPid(), serverPid);
+        ThreadCpu threads = serverNode.equals(java.name()) ? new ThreadCpu(warmMs, ms) : null;
         JavaLoad.Outcome o = outcome(beamCalls(a, target, n, true));
+        if (threads != null) {
+            note(key + ": the Java server's " + threads.perCall(o.count()));
+        }
         long[] after = socketCounts(a, serverNode);
         var javaAfter = java.connectionStats(a.name());
         if (serverNode.equals(java.name()) && javaBefore != null && javaAfter != null) {
@@ -410,7 +414,9 @@ public final class BenchMain {
                     timedBeamCalls("call.beam-beam." + n, beamEcho, n, b.beamPid(), b.name());
                 }
                 CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, ProcessHandle.current().pid(), b.beamPid());
+                ThreadCpu threads = new ThreadCpu(warmMs, ms);
                 JavaLoad.Outcome o = JavaLoad.run(java, n, warmMs, ms, true, self -> GenServer.call(target, HELLO));
+                note("call.java-beam." + n + ": the Java callers' " + threads.perCall(o.count()));
                 if (keepBest("call.java-beam." + n, o)) {
                     put("call.java-beam." + n + ".cpu.caller", w.cpuMs(0) * 1000 / o.count());
                     put("call.java-beam." + n + ".cpu.server", w.cpuMs(1) * 1000 / o.count());
