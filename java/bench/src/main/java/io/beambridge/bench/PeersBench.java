@@ -80,7 +80,7 @@ final class PeersBench {
         BeamNode beam = cluster.erl("peers_beam").codePath(ebin.toString()).start();
         List<BeamNode> nodes = new ArrayList<>();
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        try (ServerJvm.Launched java = new ServerJvm.Launched(List.of("-XX:+UseG1GC", "-Xms1g", "-Xmx1g", // a fixed heap: no GC tables grow with it
+        try (ServerJvm.Launched java = new ServerJvm.Launched(List.of("-XX:+UseG1GC", "-Xmx1g",
                 "-XX:NativeMemoryTracking=summary"), javaName, cluster.cookie(), cluster.epmdPort())) {
             java.await("READY");
             beam.rpc(BENCH, Atom.of("start_echo"), ECHO);
@@ -135,8 +135,16 @@ final class PeersBench {
             long beamRss2 = ServerJvm.rss(beamPid);
             int k = peers - half;
             double heap = java2.get("heap") - java1.get("heap");
-            double nat = java1.get("native") < 0 ? Double.NaN : java2.get("native") - java1.get("native");
+            double all = java1.get("native") < 0 ? Double.NaN : java2.get("native") - java1.get("native");
+            // the JIT's and class metadata's share follows the code run and when it is compiled, not the
+            // connections: one run grew compiler arenas by 10 KB per connection, another shrank them by 22 KB
+            double jit = 0;
+            for (String c : JIT_CATEGORIES) {
+                jit += java2.getOrDefault("nmt." + c, 0L) - java1.getOrDefault("nmt." + c, 0L);
+            }
+            double nat = all - jit;
             r.put("connection_bytes_java", (heap + nat) / k);
+            r.put("connection_native_jit_bytes_java", jit / k);
             r.put("connection_heap_bytes_java", heap / k);
             r.put("connection_native_bytes_java", nat / k);
             r.put("connection_rss_bytes_java", (double) (java2.get("rss") - java1.get("rss")) / k);
@@ -188,6 +196,10 @@ final class PeersBench {
         }
         return r;
     }
+
+    /** NMT's categories of compiled code, the compilers' memory and class metadata. */
+    private static final List<String> JIT_CATEGORIES = List.of("Code", "Compiler", "Arena_Chunk", "Class", "Metaspace",
+            "Symbol");
 
     /**
      * The Java server's memory once its new connections are idle: their reader and writer

@@ -317,8 +317,10 @@ final class Report {
                 + "node alone in its JVM and to an `erl` node, each serving an echo gen_server. Calls: 32 of them with 4 "
                 + "callers each, `gen_server:call({bench_echo, Server}, hello)`, summed. Memory per connection: the "
                 + "growth from half the peers connected to all, per connection, once the new connections are idle (the Java "
-                + "node's reader and writer threads give way to virtual threads after 2 s without traffic) — Java "
-                + "(`-Xms1g -Xmx1g`): heap after a full GC plus native memory outside the heap (NMT); BEAM: `erlang:memory(total)` after a GC of every process; kernel "
+                + "node's reader and writer threads give way to virtual threads after 2 s without traffic) — Java: "
+                + "heap after a full GC plus native memory outside the heap (NMT) but for the JIT's and class "
+                + "metadata's (NMT's Code, Compiler, Arena Chunk, Class, Metaspace, Symbol: they follow the code run, not the "
+                + "connections); BEAM: `erlang:memory(total)` after a GC of every process; kernel "
                 + "socket buffers on neither side. CPU: the server's OS process with every peer connected and idle.",
                 fmt("%.0f", num("peers"))));
         line("");
@@ -330,8 +332,9 @@ final class Report {
                 micros(num("many_peers_cpu_us_per_call_java")), ratio(num("many_peers_cpu_us_per_call_java"),
                         num("many_peers_cpu_us_per_call_beam")));
         row("memory per idle connection", bytes(num("connection_bytes_beam")), bytes(num("connection_bytes_java"))
-                + String.format(Locale.ROOT, " (heap %s, native %s, %s threads)", bytes(num("connection_heap_bytes_java")),
-                bytes(num("connection_native_bytes_java")), fmt("%.1f", num("connection_threads_java"))),
+                + String.format(Locale.ROOT, " (heap %s, native %s, %s threads; JIT and classes, not counted: %s)",
+                bytes(num("connection_heap_bytes_java")), bytes(num("connection_native_bytes_java")),
+                fmt("%.1f", num("connection_threads_java")), bytes(num("connection_native_jit_bytes_java"))),
                 ratio(num("connection_bytes_java"), num("connection_bytes_beam")));
         row("… resident set growth per connection", bytes(num("connection_rss_bytes_beam")),
                 bytes(num("connection_rss_bytes_java")), ratio(num("connection_rss_bytes_java"),

@@ -104,7 +104,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private final ReentrantLock writeLock = new ReentrantLock();
     // guarded by writeLock; never closed: closing a TLS socket's stream sends close_notify,
     // which an OTP peer answers through its TLS sender (see closeGracefully)
-    private final OutputStream out;
+    private final GatherStream out;
     private final AtomCache.Out atomCache; // guarded by writeLock; null when the atom cache is not in force
     private final Packets.Bytes header = new Packets.Bytes(); // guarded by writeLock
     private volatile long lastWrite = System.nanoTime();
@@ -401,6 +401,13 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 }
                 if (platform && idleMillis > 0 && now - lastWork >= idleMillis * 1_000_000L) {
                     writerParked = false;
+                    if (writeLock.tryLock()) {
+                        try {
+                            out.release(); // made again by the next write
+                        } finally {
+                            writeLock.unlock();
+                        }
+                    }
                     handOverWriter(newWriter(false)); // idle: a virtual thread ticks and waits
                     return;
                 }
@@ -409,8 +416,9 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     writerParked = false;
                     if (writeLock.tryLock()) { // else someone is writing: no tick needed
                         try {
-                            out.write(TICK);
-                            out.flush();
+                            // past the gather buffer, empty whenever writeLock is free (an idle one holds none)
+                            socketOut.write(TICK, 0, TICK.length);
+                            socketOut.flush();
                             lastWrite = System.nanoTime();
                         } finally {
                             writeLock.unlock();
@@ -601,6 +609,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         try {
             socket.setSoTimeout(0);
             ReaderInput in = input;
+            in.shrink(); // the platform reader's buffer is made again by the reader that takes over
             while (!closed) {
                 if (in.isEmpty() && in.fill() < 0) {
                     throw new EOFException();
@@ -626,6 +635,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
     /** The reader's buffered input. */
     private static final class ReaderInput {
+        private static final int IDLE_BUFFER = 64;
         private final InputStream in;
         private final InputStream rawIn; // the TCP socket's under TLS: where input shows first
         private byte[] buf = new byte[Buffers.MIN]; // Buffers.MAX while reads fill it
@@ -642,6 +652,15 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             return pos == count;
         }
 
+        /** For an idle connection: a buffer as big as a few ticks, once what is buffered is read. */
+        void shrink() {
+            if (pos == count) {
+                buf = new byte[IDLE_BUFFER];
+                pos = 0;
+                count = 0;
+            }
+        }
+
         /**
          * Reads what the socket has into the empty buffer, blocking until something is there
          * (or the socket's timeout passes): the count, or -1 at the end. A read that fills the
@@ -649,13 +668,16 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
          * {@link Buffers#MIN} again.
          */
         int fill() throws IOException {
+            if (buf.length < Buffers.MIN && !Thread.currentThread().isVirtual()) {
+                buf = new byte[Buffers.MIN]; // a platform reader after an idle one: empty here
+            }
             int n = in.read(buf, 0, buf.length);
             if (n <= 0) {
                 return n;
             }
             pos = 0;
             count = n;
-            if (n == buf.length) {
+            if (n == buf.length && n >= Buffers.MIN) {
                 lastFull = System.nanoTime();
                 if (buf.length < Buffers.MAX) { // more is coming: read it in larger pieces
                     byte[] big = new byte[Buffers.MAX];
@@ -772,7 +794,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
      */
     private static final class GatherStream extends OutputStream {
         private final OutputStream out;
-        private byte[] buf = new byte[Buffers.MIN];
+        private byte[] buf = new byte[Buffers.MIN]; // null while the connection is idle (release)
         private int count;
         private long lastFull; // when a write last needed more than MIN
 
@@ -785,12 +807,22 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             write(new byte[] {(byte) b}, 0, 1);
         }
 
+        /** Lets go of the buffer of an idle connection, when it holds nothing. */
+        void release() {
+            if (count == 0) {
+                buf = null;
+            }
+        }
+
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             if (len >= Buffers.MAX) {
                 writeBuffer();
                 out.write(b, off, len);
                 return;
+            }
+            if (buf == null) {
+                buf = new byte[Buffers.MIN];
             }
             if (count + len > buf.length) {
                 if (buf.length < Buffers.MAX) {
@@ -821,7 +853,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             }
             writeBuffer();
             out.flush();
-            if (buf.length > Buffers.MIN && Buffers.quiet(lastFull)) {
+            if (buf != null && buf.length > Buffers.MIN && Buffers.quiet(lastFull)) {
                 buf = new byte[Buffers.MIN];
             }
         }

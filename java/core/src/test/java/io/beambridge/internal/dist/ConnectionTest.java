@@ -86,9 +86,15 @@ class ConnectionTest {
             assertEquals(null, down, "the idle connection was dropped");
             assertTrue(c.connectionStats(d.name()).bytesWritten() >= written + 8, "c ticked while idle");
             assertTrue(platformThreads(reader, writer).isEmpty(), "still virtual: " + platformThreads(reader, writer));
-            // in use again: platform threads take over, and nothing sent is lost
-            onD.send(onC.self(), Term.tuple(Atom.of("ping"), onD.self()));
-            assertEquals(Term.tuple(Atom.of("ping"), onD.self()), onC.receive(Duration.ofSeconds(5)));
+            // in use again: platform threads take over, and nothing sent is lost (the first message bigger than
+            // what the idle reader reads at once, so that the platform reader goes on from its bytes)
+            byte[] bytes = new byte[100_000];
+            new java.util.Random(7).nextBytes(bytes);
+            Term big = Term.tuple(Atom.of("ping"), onD.self(), new Term.Binary(bytes));
+            onD.send(onC.self(), big);
+            onD.send(onC.self(), Atom.of("small"));
+            assertEquals(big, onC.receive(Duration.ofSeconds(5)));
+            assertEquals(Atom.of("small"), onC.receive(Duration.ofSeconds(5)));
             onC.send(onD.self(), Atom.of("pong"));
             assertEquals(Atom.of("pong"), onD.receive(Duration.ofSeconds(5)));
             awaitPlatformThreads(c, true, reader, writer);
