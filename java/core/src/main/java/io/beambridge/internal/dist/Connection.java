@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -125,6 +124,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private final Packets.Reader packets;
     private ReaderInput input;
     private volatile Thread writer; // replaced when it gives way to a virtual thread and back
+    private volatile boolean started; // start() ran: a thread not started yet is a successor about to start
 
     Connection(Engine node, Socket socket, Socket raw, Handshake.Peer peer, NodeOptions options) {
         this.node = node;
@@ -183,6 +183,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     }
 
     void start() {
+        started = true;
         writer.start();
         reader.start();
     }
@@ -944,11 +945,11 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         LockSupport.unpark(writer);
         try {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            joinLatest(() -> writer, deadline);
+            joinLatest(() -> writer, started, deadline);
             if (!closed) {
                 try {
                     raw.shutdownOutput(); // FIN, then read until the peer closes too
-                    joinLatest(() -> reader, Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
+                    joinLatest(() -> reader, started, Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
                 } catch (IOException e) {
                     log.debug("no orderly shutdown to {}: {}", peer, e.toString());
                 }
@@ -959,14 +960,27 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         close("closed by this node");
     }
 
-    /** Joins the thread {@code current} names, and its successors, until one ends as the last or the deadline passes. */
-    private static void joinLatest(java.util.function.Supplier<Thread> current, long deadline)
+    /**
+     * Joins the thread {@code current} names, and its successors, until one ends as the last
+     * or the deadline passes. Before {@code started}, a thread not started yet (a connection
+     * closed before it was installed) counts as ended; after, it is a successor that its
+     * predecessor starts next.
+     */
+    private static void joinLatest(java.util.function.Supplier<Thread> current, boolean started, long deadline)
             throws InterruptedException {
         Thread t = current.get();
         while (true) {
             long left = deadline - System.nanoTime();
-            if (left <= 0 || t.join(Duration.ofNanos(left)) && current.get() == t) {
+            if (left <= 0) {
                 return;
+            }
+            if (started && t.getState() == Thread.State.NEW) {
+                Thread.sleep(1); // handed over: about to start
+            } else {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))); // returns at once when not started
+                if (!t.isAlive() && current.get() == t) {
+                    return;
+                }
             }
             t = current.get();
         }
