@@ -150,7 +150,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         }
         this.atomCache = (flags & DistFlags.DIST_HDR_ATOM_CACHE) != 0 ? new AtomCache.Out() : null;
         this.packets = new Packets.Reader(maxMessageSize, node.name(), flags);
-        this.reader = newReader();
+        this.reader = newReader(true);
         this.writer = newWriter(true);
     }
 
@@ -170,16 +170,23 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         next.start();
     }
 
-    private Thread newReader() {
+    /** A platform reader ({@link #readLoop}), or the virtual reader of an idle connection ({@link #idleRead}). */
+    private Thread newReader(boolean platform) {
         String name = "beambridge-reader-" + peer;
+        if (!platform) {
+            return Thread.ofVirtual().name(name).unstarted(this::idleRead);
+        }
         Thread t = !runsProcesses ? new Thread(null, this::readLoop, name, READER_STACK)
-                : new Carrier.CarrierThread(name, READER_STACK, this::readLoop, () -> {
-                    Thread next = newReader(); // the old one ends once the run that keeps it returns
-                    reader = next;
-                    next.start();
-                });
+                : new Carrier.CarrierThread(name, READER_STACK, this::readLoop,
+                        () -> handOverReader(newReader(true))); // the old one ends once the run that keeps it returns
         t.setDaemon(true);
         return t;
+    }
+
+    /** Starts {@code next} to go on from the packet boundary the current reader left the input at. */
+    private void handOverReader(Thread next) {
+        reader = next; // before it runs: sends from it and closeGracefully see it from now on
+        next.start();
     }
 
     void start() {
@@ -354,6 +361,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         long seenRead = bytesRead;
         long lastReadSeen = System.nanoTime(); // when the writer last saw bytesRead move
         long lastWork = lastReadSeen; // when this writer last wrote what it was woken for
+        long idleNanos = platform ? idleMillis * 1_000_000L : 0; // a platform writer idle this long hands over
         try {
             while (true) {
                 if (!queue.isEmpty()) {
@@ -400,7 +408,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     close(why);
                     break;
                 }
-                if (platform && idleMillis > 0 && now - lastWork >= idleMillis * 1_000_000L) {
+                if (idleNanos > 0 && now - lastWork >= idleNanos) {
                     writerParked = false;
                     if (writeLock.tryLock()) {
                         try {
@@ -429,8 +437,8 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 }
                 // wake for the next tick, and at least every tick interval to watch the reads
                 long wait = Math.min(tickNanos - idle, Math.max(1, timeoutNanos - (now - lastReadSeen)));
-                if (platform && idleMillis > 0) {
-                    wait = Math.min(wait, Math.max(1, idleMillis * 1_000_000L - (now - lastWork)));
+                if (idleNanos > 0) {
+                    wait = Math.min(wait, Math.max(1, idleNanos - (now - lastWork)));
                 }
                 LockSupport.parkNanos(this, wait);
                 writerParked = false;
@@ -516,9 +524,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     try {
                         n = in.fill();
                     } catch (java.net.SocketTimeoutException idle) {
-                        Thread next = Thread.ofVirtual().name("beambridge-reader-" + peer).unstarted(this::idleRead);
-                        reader = next;
-                        next.start();
+                        handOverReader(newReader(false));
                         return; // the virtual reader goes on
                     }
                     if (n < 0) {
@@ -619,9 +625,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     bytesRead += 4;
                 }
                 if (!in.isEmpty()) {
-                    Thread next = newReader();
-                    reader = next;
-                    next.start();
+                    handOverReader(newReader(true));
                     return;
                 }
             }
