@@ -139,15 +139,17 @@ final class CpuMeter {
             });
         }
 
-        private static void sleepUntil(long t) {
+        /** Sleeps until {@link System#nanoTime()} reaches {@code t}: false when interrupted first. */
+        static boolean sleepUntil(long t) {
             long left;
             while ((left = t - System.nanoTime()) > 0) {
                 try {
                     Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
                 } catch (InterruptedException e) {
-                    return;
+                    return false;
                 }
             }
+            return true;
         }
 
         /** The CPU milliseconds process {@code i} used in the window; NaN when unknown. */

@@ -58,9 +58,10 @@ public final class ServerJvm {
             switch (line.strip()) {
                 case "mem" -> {
                     long heap = IdleServers.heapAfterGc();
+                    String nmt = nmtSummary();
                     StringBuilder categories = new StringBuilder();
-                    nativeByCategory().forEach((k, v) -> categories.append(" nmt.").append(k).append('=').append(v));
-                    System.out.printf("MEM heap=%d native=%d rss=%d threads=%d%s%n", heap, nativeCommitted(),
+                    nativeByCategory(nmt).forEach((k, v) -> categories.append(" nmt.").append(k).append('=').append(v));
+                    System.out.printf("MEM heap=%d native=%d rss=%d threads=%d%s%n", heap, nativeCommitted(nmt),
                             rss(ProcessHandle.current().pid()),
                             ManagementFactory.getThreadMXBean().getThreadCount(), categories);
                     System.out.flush();
@@ -78,40 +79,35 @@ public final class ServerJvm {
 
     private static final Pattern TOTAL = Pattern.compile("Total: reserved=(\\d+)KB, committed=(\\d+)KB");
     private static final Pattern HEAP = Pattern.compile("Java Heap \\(reserved=(\\d+)KB, committed=(\\d+)KB\\)");
+    private static final Pattern CATEGORY = Pattern.compile("-\\s+(\\S.*?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
 
-    /** Committed native memory outside the Java heap, from NMT's summary; -1 when NMT is off. */
-    static long nativeCommitted() {
+    /** NMT's summary ({@code jcmd PID VM.native_memory summary}); empty when NMT is off. */
+    static String nmtSummary() {
         try {
-            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+            return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
                     new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-            String s = String.valueOf(out);
-            Matcher t = TOTAL.matcher(s);
-            Matcher h = HEAP.matcher(s);
-            if (!t.find() || !h.find()) {
-                return -1;
-            }
-            return (Long.parseLong(t.group(2)) - Long.parseLong(h.group(2))) * 1024;
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()}));
         } catch (Exception e) {
-            return -1;
+            return "";
         }
     }
 
-    private static final Pattern CATEGORY = Pattern.compile("-\\s+(\\S.*?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)");
+    /** Committed native memory outside the Java heap, from NMT's {@code summary}; -1 when NMT is off. */
+    static long nativeCommitted(String summary) {
+        Matcher t = TOTAL.matcher(summary);
+        Matcher h = HEAP.matcher(summary);
+        if (!t.find() || !h.find()) {
+            return -1;
+        }
+        return (Long.parseLong(t.group(2)) - Long.parseLong(h.group(2))) * 1024;
+    }
 
     /** Committed native memory by NMT category (spaces in names as {@code _}), in bytes; empty when NMT is off. */
-    static Map<String, Long> nativeByCategory() {
+    static Map<String, Long> nativeByCategory(String summary) {
         Map<String, Long> m = new LinkedHashMap<>();
-        try {
-            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
-            Matcher c = CATEGORY.matcher(String.valueOf(out));
-            while (c.find()) {
-                m.put(c.group(1).replace(' ', '_'), Long.parseLong(c.group(2)) * 1024);
-            }
-        } catch (Exception e) {
-            // NMT off
+        Matcher c = CATEGORY.matcher(summary);
+        while (c.find()) {
+            m.put(c.group(1).replace(' ', '_'), Long.parseLong(c.group(2)) * 1024);
         }
         return m;
     }

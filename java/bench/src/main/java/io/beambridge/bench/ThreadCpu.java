@@ -25,25 +25,13 @@ final class ThreadCpu {
         long t0 = System.nanoTime() + warmMs * 1_000_000;
         long t1 = t0 + ms * 1_000_000;
         thread = Thread.ofPlatform().daemon().name("bench-thread-cpu").start(() -> {
-            if (sleepUntil(t0)) {
+            if (CpuMeter.Window.sleepUntil(t0)) {
                 first = sample();
-                if (sleepUntil(t1)) {
+                if (CpuMeter.Window.sleepUntil(t1)) {
                     last = sample();
                 }
             }
         });
-    }
-
-    private static boolean sleepUntil(long t) {
-        long left;
-        while ((left = t - System.nanoTime()) > 0) {
-            try {
-                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-            } catch (InterruptedException e) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Map<String, Long> sample() {
