@@ -496,7 +496,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             ReaderInput in = input;
             long served = System.nanoTime() - SERVING_NANOS; // when it last ran activations
             byte[] header = new byte[4];
-            byte[] small = new byte[4096];
+            PacketSource source = new PacketSource(in, carrier);
             while (!closed) {
                 if (in.isEmpty() && carrier != null) {
                     long now = System.nanoTime();
@@ -531,7 +531,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                         throw new EOFException();
                     }
                 }
-                readFully(in, carrier, header, 4);
+                readFully(in, carrier, header, 0, 4);
                 int len = ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8)
                         | (header[3] & 0xff);
                 if (len == 0) {
@@ -543,13 +543,14 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     log.warn("dropping connection to {}: {}", peer, why);
                     break;
                 }
-                byte[] p = len <= small.length ? small : new byte[len];
-                readFully(in, carrier, p, len);
-                framesRead++;
                 Packets.Message m;
                 Signal s;
                 try {
-                    m = packets.read(p, len);
+                    m = packets.read(source, len);
+                    framesRead++;
+                    if (len >= ReaderInput.DIRECT_READ) {
+                        in.expectHeader(4 + Packets.Reader.FRAGMENT_HEAD);
+                    }
                     if (m == null) {
                         continue;
                     }
@@ -585,8 +586,8 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
      * Activations still waiting on the carrier when the reader must block inside a packet
      * go to the default scheduler.
      */
-    private void readFully(ReaderInput in, Carrier carrier, byte[] b, int len) throws IOException {
-        int off = 0;
+    private void readFully(ReaderInput in, Carrier carrier, byte[] b, int off, int len) throws IOException {
+        len += off;
         while (off < len) {
             if (carrier != null && in.isEmpty() && carrier.hasQueued()) {
                 carrier.handOff();
@@ -602,6 +603,42 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             }
             off += n;
             bytesRead += n;
+        }
+    }
+
+    /**
+     * A packet's bytes, for {@link Packets.Reader#read(Packets.Source, int)}: from the
+     * reader's input, into buffers kept for the next packet (4 KB, and one for a fragment
+     * of erts's size once one came), which go when the reader does.
+     */
+    private final class PacketSource extends Packets.Source {
+        private final ReaderInput in;
+        private final Carrier carrier;
+        private final byte[] small = new byte[4096];
+        private byte[] fragment; // Packets.Reader.WHOLE_UP_TO bytes, made for the first packet that needs it
+
+        PacketSource(ReaderInput in, Carrier carrier) {
+            this.in = in;
+            this.carrier = carrier;
+        }
+
+        @Override
+        void readFully(byte[] b, int off, int len) throws IOException {
+            Connection.this.readFully(in, carrier, b, off, len);
+        }
+
+        @Override
+        byte[] buffer(int len) {
+            if (len <= small.length) {
+                return small;
+            }
+            if (len <= Packets.Reader.WHOLE_UP_TO) {
+                if (fragment == null) {
+                    fragment = new byte[Packets.Reader.WHOLE_UP_TO];
+                }
+                return fragment;
+            }
+            return new byte[len];
         }
     }
 
@@ -641,10 +678,13 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     /** The reader's buffered input. */
     private static final class ReaderInput {
         private static final int IDLE_BUFFER = 64;
+        /** A read of this many bytes, with nothing buffered, goes straight to the caller's array. */
+        static final int DIRECT_READ = 8 * 1024;
         private final InputStream in;
         private final InputStream rawIn; // the TCP socket's under TLS: where input shows first
         private byte[] buf = new byte[Buffers.MIN]; // Buffers.MAX while reads fill it
         private long lastFull; // when a read last filled buf
+        private int fillLimit = Integer.MAX_VALUE; // for the next fill only (expectHeader)
         private int pos;
         private int count;
 
@@ -676,7 +716,8 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             if (buf.length < Buffers.MIN && !Thread.currentThread().isVirtual()) {
                 buf = new byte[Buffers.MIN]; // a platform reader after an idle one: empty here
             }
-            int n = in.read(buf, 0, buf.length);
+            int n = in.read(buf, 0, Math.min(buf.length, fillLimit));
+            fillLimit = Integer.MAX_VALUE;
             if (n <= 0) {
                 return n;
             }
@@ -721,9 +762,18 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             }
         }
 
+        /**
+         * Makes the next fill read at most {@code n} bytes: after a large packet, whose
+         * bytes were read straight into their array, the next is likely large too (a
+         * fragment), and reading only its headers lets its bytes go straight to theirs.
+         */
+        void expectHeader(int n) {
+            fillLimit = n;
+        }
+
         int read(byte[] b, int off, int len) throws IOException {
             if (pos == count) {
-                if (len >= buf.length) {
+                if (len >= DIRECT_READ) {
                     return in.read(b, off, len);
                 }
                 int n = fill();

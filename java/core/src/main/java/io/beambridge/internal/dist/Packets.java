@@ -242,17 +242,80 @@ final class Packets {
         }
     }
 
-    /** Decodes the packets of one connection, reassembling fragments. Not thread-safe. */
+    /**
+     * Where a packet's bytes come from when it is read in pieces
+     * ({@link Reader#read(Source, int)}): the connection's input. It lends the buffers
+     * packets are read into.
+     */
+    abstract static class Source {
+        /** Reads exactly {@code len} bytes into {@code b[off, off + len)}. */
+        abstract void readFully(byte[] b, int off, int len) throws java.io.IOException;
+
+        /** A buffer of at least {@code len} bytes, the source's to reuse once the packet is read. */
+        abstract byte[] buffer(int len);
+
+        /** The bytes of {@code b} from {@code off} on, in order. */
+        static Source of(byte[] b, int off) {
+            return new Source() {
+                private int at = off;
+
+                @Override
+                void readFully(byte[] dst, int o, int len) {
+                    System.arraycopy(b, at, dst, o, len);
+                    at += len;
+                }
+
+                @Override
+                byte[] buffer(int len) {
+                    return new byte[len];
+                }
+            };
+        }
+    }
+
+    /**
+     * Decodes the packets of one connection, reassembling fragments. Not thread-safe.
+     *
+     * <p><b>Messages in pieces.</b> A fragmented message is assembled as its fragments
+     * arrive, each read from the socket straight into the assembly; so is a packet longer
+     * than {@link #WHOLE_UP_TO}, read {@value #PIECE} bytes at a time. When the first piece
+     * cuts a binary of {@value #SPLICE_FROM} bytes or more (a large binary in a message: a
+     * cast of 1 MB), its bytes go to an array of their own as they arrive, the one the
+     * decoded {@link Term.Binary} holds, and the other bytes to the assembly: the bytes are
+     * copied once, from the socket, and not again from the assembly by the decoder
+     * ({@link TermReader#spanningBinary}, {@link TermReader#splice}). Bounds as for whole
+     * packets: what unfinished fragmented messages hold, together, is at most the maximum
+     * message size, counted before it is allocated.
+     */
     static final class Reader {
+        /** Packets up to this length are read whole, then decoded. */
+        static final int WHOLE_UP_TO = FRAGMENT_SIZE + 1024;
+
+        /** The piece of a longer packet read first (its headers and the start of its terms). */
+        static final int PIECE = FRAGMENT_SIZE;
+
+        /** A binary this long, cut by the first piece of a message, is read into its own array. */
+        static final int SPLICE_FROM = 16 * 1024;
+
+        /** The bytes of a later fragment's header: 131, 70, sequence id, fragment id. */
+        static final int FRAGMENT_HEAD = 18;
+
         private final long maxMessageSize;
         private final Map<Long, Assembly> assemblies = new HashMap<>();
         private long assembling; // bytes allocated for unfinished assemblies (their capacity, not their fill)
 
+        /** A message received in pieces: its terms' bytes so far, but for a binary read into its own array. */
         private static final class Assembly {
+            boolean fragmented; // else a packet read in pieces
+            long seq; // of a fragmented message
             byte[] data;
             int length;
             long nextFragment;
             Atom[] refs; // the first fragment's atom cache references; null when none
+            long counted; // bytes counted in assembling (a fragmented message's)
+            int binAt = -1; // offset in data of the tag of the binary read into bin, or -1
+            byte[] bin;
+            int binFill;
         }
 
         private final TermReader terms;
@@ -284,12 +347,74 @@ final class Packets {
          * @return the message, or null when the packet is a fragment of an unfinished one
          */
         Message read(byte[] p, int len) throws MalformedPacketException {
+            try {
+                return read(p, len, len, null);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("no source to read from", e);
+            }
+        }
+
+        /**
+         * Reads a packet of {@code len} bytes (its length prefix read) from {@code src} and
+         * decodes it: a later fragment straight into its assembly, a packet of more than
+         * {@link #WHOLE_UP_TO} bytes in pieces (above), any other whole.
+         *
+         * @return the message, or null when the packet is a fragment of an unfinished one
+         */
+        Message read(Source src, int len) throws java.io.IOException, MalformedPacketException {
+            if (len <= 1024) {
+                byte[] p = src.buffer(len);
+                src.readFully(p, 0, len);
+                return read(p, len, len, null);
+            }
+            byte[] head = src.buffer(FRAGMENT_HEAD);
+            src.readFully(head, 0, FRAGMENT_HEAD);
+            if ((head[0] & 0xff) == 131 && (head[1] & 0xff) == FRAGMENT) {
+                Assembly a = laterFragment(head);
+                take(a, src, len - FRAGMENT_HEAD);
+                return a.nextFragment == 0 ? finish(a) : null;
+            }
+            int have = Math.min(len, len <= WHOLE_UP_TO ? len : PIECE);
+            byte[] p = src.buffer(have);
+            if (p != head) {
+                System.arraycopy(head, 0, p, 0, FRAGMENT_HEAD);
+            }
+            src.readFully(p, FRAGMENT_HEAD, have - FRAGMENT_HEAD);
+            int headers = headersBound(p);
+            if (have < headers && have < len) { // an atom cache header longer than the piece: all of it first
+                byte[] q = new byte[Math.min(len, headers)];
+                System.arraycopy(p, 0, q, 0, have);
+                src.readFully(q, have, q.length - have);
+                p = q;
+                have = q.length;
+            }
+            return read(p, have, len, have < len ? src : null);
+        }
+
+        /**
+         * How long a packet's headers, starting {@code p[0, FRAGMENT_HEAD]}, may be: with the
+         * atom cache, a header of n references may hold n new atoms of up to 255 characters
+         * (1,020 bytes) each, with their segment indexes and lengths.
+         */
+        private int headersBound(byte[] p) {
+            int kind = p[1] & 0xff;
+            if (cache == null || (p[0] & 0xff) != 131 || kind != HEADER && kind != FIRST_FRAGMENT) {
+                return 0;
+            }
+            int at = kind == HEADER ? 2 : 18;
+            int n = p[at] & 0xff;
+            return at + 2 + n / 2 + n * 1023;
+        }
+
+        /** Decodes a packet of {@code len} bytes whose first {@code have} are in {@code p}, the rest to come from {@code src}. */
+        private Message read(byte[] p, int have, int len, Source src) throws java.io.IOException,
+                MalformedPacketException {
             if (len < 1) {
                 throw new MalformedPacketException("empty packet body");
             }
             int b0 = p[0] & 0xff;
             if (b0 == 112) { // 'p'
-                return decode(p, 1, len, null);
+                return whole(p, 1, have, len, null, src);
             }
             if (b0 != 131 || len < 2) {
                 throw new MalformedPacketException("packet starts with " + b0 + ", neither 'p' (112) nor "
@@ -297,23 +422,23 @@ final class Packets {
             }
             int kind = p[1] & 0xff;
             switch (kind) {
-                case 68 -> {
-                    int start = header(p, 2, len);
+                case HEADER -> {
+                    int start = header(p, 2, have);
                     try {
-                        return decode(p, start, len, cache == null ? null : refs);
+                        return whole(p, start, have, len, cache == null ? null : refs, src);
                     } finally {
                         clearRefs(p[2] & 0xff);
                     }
                 }
-                case 69 -> {
-                    need(len, 2 + 16 + 1, "first fragment header");
+                case FIRST_FRAGMENT -> {
+                    need(have, 2 + 16 + 1, "first fragment header");
                     long seq = getLong(p, 2);
                     long fragment = getLong(p, 10);
-                    int start = header(p, 18, len);
+                    int start = header(p, 18, have);
                     int n = p[18] & 0xff;
                     if (fragment == 1) {
                         try {
-                            return decode(p, start, len, cache == null ? null : refs);
+                            return whole(p, start, have, len, cache == null ? null : refs, src);
                         } finally {
                             clearRefs(n);
                         }
@@ -329,55 +454,152 @@ final class Packets {
                     if (assemblies.size() >= 4096) {
                         throw new MalformedPacketException("more than 4096 fragmented messages in flight");
                     }
-                    Assembly a = new Assembly();
-                    int chunk = len - start;
-                    // the fragment count is the peer's word: a guess from it is reserved before it is allocated
+                    // what is to come is the peer's word: a guess from it is counted before it is allocated
+                    long chunk = len - start;
                     long guess = fragment >= maxMessageSize ? maxMessageSize
-                            : Math.min(maxMessageSize, (long) chunk * fragment);
-                    int capacity = (int) Math.max(chunk, Math.min(guess, 64L << 20));
-                    reserve(capacity);
-                    a.data = new byte[capacity];
-                    System.arraycopy(p, start, a.data, 0, chunk);
-                    a.length = chunk;
+                            : Math.min(maxMessageSize, chunk * fragment);
+                    Assembly a = begin(p, start, have, mine, guess - (have - start), true);
+                    a.fragmented = true;
+                    a.seq = seq;
                     a.nextFragment = fragment - 1;
-                    a.refs = mine;
                     assemblies.put(seq, a);
+                    if (src != null) {
+                        take(a, src, len - have);
+                    }
                     return null;
                 }
-                case 70 -> {
-                    need(len, 2 + 16, "fragment header");
-                    long seq = getLong(p, 2);
-                    long fragment = getLong(p, 10);
-                    Assembly a = assemblies.get(seq);
-                    if (a == null) {
-                        throw new MalformedPacketException("fragment " + fragment + " of unknown sequence " + seq);
+                case FRAGMENT -> {
+                    need(have, FRAGMENT_HEAD, "fragment header");
+                    Assembly a = laterFragment(p);
+                    take(a, Source.of(p, FRAGMENT_HEAD), have - FRAGMENT_HEAD);
+                    if (src != null) {
+                        take(a, src, len - have);
                     }
-                    if (fragment != a.nextFragment) {
-                        throw new MalformedPacketException("fragment " + fragment + " of sequence " + seq
-                                + " out of order; expected " + a.nextFragment);
-                    }
-                    int chunk = len - 18;
-                    if (a.length + chunk > a.data.length) {
-                        long need = (long) a.length + chunk;
-                        long want = Math.max(need, Math.min(maxMessageSize, 2L * a.data.length));
-                        if (assembling + want - a.data.length > maxMessageSize) {
-                            want = need; // no room to double: grow to exactly what is needed
-                        }
-                        reserve(want - a.data.length);
-                        a.data = java.util.Arrays.copyOf(a.data, (int) want);
-                    }
-                    System.arraycopy(p, 18, a.data, a.length, chunk);
-                    a.length += chunk;
-                    a.nextFragment--;
-                    if (fragment > 1) {
-                        return null;
-                    }
-                    assemblies.remove(seq);
-                    assembling -= a.data.length;
-                    return decode(a.data, 0, a.length, a.refs);
+                    return a.nextFragment == 0 ? finish(a) : null;
                 }
                 default -> throw new MalformedPacketException("unknown distribution header kind " + kind);
             }
+        }
+
+        /**
+         * A message in one packet, its terms from {@code p[start]}: decoded from {@code p}
+         * when it is all there, else assembled with the {@code len - have} bytes to come.
+         */
+        private Message whole(byte[] p, int start, int have, int len, Atom[] atoms, Source src)
+                throws java.io.IOException, MalformedPacketException {
+            if (src == null) {
+                return decode(p, start, len, atoms, -1, null);
+            }
+            Assembly a = begin(p, start, have, atoms, len - have, false);
+            take(a, src, len - have);
+            return finish(a);
+        }
+
+        /**
+         * The assembly of a message whose first piece is {@code p[start, have)}, with at most
+         * {@code more} bytes to come (counted in {@link #assembling} when {@code counted}):
+         * a binary cut by the piece, of {@link #SPLICE_FROM} bytes or more, to be read into
+         * an array of its own.
+         */
+        private Assembly begin(byte[] p, int start, int have, Atom[] atoms, long more, boolean counted)
+                throws MalformedPacketException {
+            Assembly a = new Assembly();
+            a.refs = atoms;
+            int chunk = have - start;
+            int at = more >= SPLICE_FROM ? terms.spanningBinary(p, start, have, atoms) : TermReader.NOT_FOUND;
+            if (at == TermReader.WHOLE && terms.end() < have) { // the control message: the payload next
+                at = terms.spanningBinary(p, terms.end(), have, atoms);
+            }
+            if (at >= 0) {
+                long size = terms.spanningLength();
+                int binStart = at + 5;
+                int inPiece = have - binStart;
+                if (size >= SPLICE_FROM && size - inPiece <= more) {
+                    int headLen = binStart - start;
+                    int room = headLen + 256; // and what follows the binary
+                    if (counted) {
+                        reserve(size + room);
+                        a.counted = size + room;
+                    }
+                    a.bin = new byte[(int) size];
+                    System.arraycopy(p, binStart, a.bin, 0, inPiece);
+                    a.binFill = inPiece;
+                    a.data = new byte[room];
+                    System.arraycopy(p, start, a.data, 0, headLen);
+                    a.length = headLen;
+                    a.binAt = at - start;
+                    return a;
+                }
+            }
+            int capacity = (int) Math.max(chunk, Math.min(chunk + more, 64L << 20));
+            if (counted) {
+                reserve(capacity);
+                a.counted = capacity;
+            }
+            a.data = new byte[capacity];
+            System.arraycopy(p, start, a.data, 0, chunk);
+            a.length = chunk;
+            return a;
+        }
+
+        /** The assembly a later fragment whose header is {@code h[0, 18)} belongs to, checked. */
+        private Assembly laterFragment(byte[] h) throws MalformedPacketException {
+            long seq = getLong(h, 2);
+            long fragment = getLong(h, 10);
+            Assembly a = assemblies.get(seq);
+            if (a == null) {
+                throw new MalformedPacketException("fragment " + fragment + " of unknown sequence " + seq);
+            }
+            if (fragment != a.nextFragment) {
+                throw new MalformedPacketException("fragment " + fragment + " of sequence " + seq
+                        + " out of order; expected " + a.nextFragment);
+            }
+            a.nextFragment--;
+            return a;
+        }
+
+        /** Reads the next {@code n} bytes of a message into its assembly: its binary's first, then the rest. */
+        private void take(Assembly a, Source src, int n) throws java.io.IOException, MalformedPacketException {
+            if (a.bin != null && a.binFill < a.bin.length) {
+                int k = Math.min(n, a.bin.length - a.binFill);
+                src.readFully(a.bin, a.binFill, k);
+                a.binFill += k;
+                n -= k;
+            }
+            if (n == 0) {
+                return;
+            }
+            if (a.length + n > a.data.length) {
+                long need = (long) a.length + n;
+                if (need > maxMessageSize) {
+                    throw new MalformedPacketException("message of more than the maximum message size of "
+                            + maxMessageSize + " bytes");
+                }
+                long want = Math.max(need, Math.min(maxMessageSize, 2L * a.data.length));
+                if (a.fragmented) {
+                    if (assembling + want - a.data.length > maxMessageSize) {
+                        want = need; // no room to double: grow to exactly what is needed
+                    }
+                    reserve(want - a.data.length);
+                    a.counted += want - a.data.length;
+                }
+                a.data = java.util.Arrays.copyOf(a.data, (int) want);
+            }
+            src.readFully(a.data, a.length, n);
+            a.length += n;
+        }
+
+        /** Decodes a message whose last piece has arrived. */
+        private Message finish(Assembly a) throws MalformedPacketException {
+            if (a.fragmented) {
+                assemblies.remove(a.seq);
+                assembling -= a.counted;
+            }
+            if (a.bin != null && a.binFill < a.bin.length) {
+                throw new MalformedPacketException("message ended inside a binary of " + a.bin.length
+                        + " bytes, " + a.binFill + " of them sent");
+            }
+            return decode(a.data, 0, a.length, a.refs, a.binAt, a.bin == null ? null : new Term.Binary(a.bin));
         }
 
         /**
@@ -433,14 +655,25 @@ final class Packets {
             return v;
         }
 
-        private Message decode(byte[] p, int start, int end, Atom[] atoms) throws MalformedPacketException {
+        /** Decodes the control message and payload in {@code p[start, end)}; {@code bin}, when not null, is the binary whose tag is at {@code binAt}, its bytes left out. */
+        private Message decode(byte[] p, int start, int end, Atom[] atoms, int binAt, Term.Binary bin)
+                throws MalformedPacketException {
+            if (bin != null) {
+                terms.splice(binAt, bin);
+            }
             try {
                 Term control = terms.read(p, start, end, atoms);
                 int controlEnd = terms.end();
                 Term payload = controlEnd < end ? terms.readExactly(p, controlEnd, end, atoms) : null;
+                if (bin != null && !terms.spliced()) {
+                    throw new MalformedPacketException("malformed term: no binary at offset " + binAt
+                            + " where one was read");
+                }
                 return new Message(control, payload);
             } catch (TermDecodeException e) {
                 throw new MalformedPacketException("malformed term: " + e.getMessage());
+            } finally {
+                terms.spliced();
             }
         }
     }

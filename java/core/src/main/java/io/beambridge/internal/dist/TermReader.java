@@ -135,6 +135,64 @@ public final class TermReader {
         return end;
     }
 
+    /** What {@link #spanningBinary} returns when the term ended within the bytes ({@link #end()} is where). */
+    public static final int WHOLE = -1;
+
+    /** What {@link #spanningBinary} returns when the term was cut short elsewhere, or is not well-formed. */
+    public static final int NOT_FOUND = -2;
+
+    /**
+     * For a message whose bytes arrive in pieces: decodes the term that starts at
+     * {@code b[from]} as far as {@code b[to]}, which may cut it short, and returns the offset
+     * of the tag of the first binary (BINARY_EXT, outside compressed terms) whose bytes run
+     * past {@code to}; its length is then {@link #spanningLength()}. Its bytes can go to an
+     * array of their own as they arrive, and {@link #splice} decode the message without
+     * them. Returns {@link #WHOLE} when the term ends within the bytes, {@link #NOT_FOUND}
+     * when it is cut short before such a binary, or is malformed (decoding all its bytes
+     * says what is wrong).
+     */
+    public int spanningBinary(byte[] b, int from, int to, Atom[] atomRefs) {
+        if (from < 0 || to > b.length || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + b.length + " bytes");
+        }
+        in.probing = true;
+        try {
+            in.decode(b, from, to, atomRefs);
+            end = in.resumeAt();
+            return WHOLE;
+        } catch (Decoder.Probed found) {
+            return in.probedAt;
+        } catch (TermDecodeException e) {
+            return NOT_FOUND;
+        } finally {
+            in.probing = false;
+        }
+    }
+
+    /** The length of the binary {@link #spanningBinary} found last. */
+    public long spanningLength() {
+        return in.probedLength;
+    }
+
+    /**
+     * Makes the next {@link #read}s take bytes that leave out one binary's bytes: the
+     * BINARY_EXT tag at {@code binaryAt} (with its length, outside compressed terms) is
+     * followed by what came after the binary, and decodes as {@code binary}, made as its
+     * bytes arrived (see {@link #spanningBinary}). Until {@link #spliced()}.
+     */
+    public void splice(int binaryAt, Term.Binary binary) {
+        in.spliceAt = binaryAt;
+        in.splice = binary;
+    }
+
+    /** Whether the binary of {@link #splice} was decoded since; ends the splice. */
+    public boolean spliced() {
+        boolean done = in.spliceAt >= 0 && in.splice == null;
+        in.spliceAt = -1;
+        in.splice = null;
+        return done;
+    }
+
     // ------------------------------------------------------------------------------ decoder
 
     /** The decoding itself: a subclass, to reach OtpInputStream's buffer and position. */
@@ -190,6 +248,24 @@ public final class TermReader {
         private CharsetDecoder utf8;
         private int resumeAt;
 
+        // spanningBinary: decoding stops at a binary that runs past the bytes there are
+        boolean probing;
+        int probedAt;
+        long probedLength;
+
+        /** Thrown (without a stack) where {@link #probing} decoding finds its binary. */
+        static final class Probed extends RuntimeException {
+            static final Probed FOUND = new Probed();
+
+            private Probed() {
+                super(null, null, false, false);
+            }
+        }
+
+        // splice: the binary whose tag is at spliceAt (outside compressed terms) is this one
+        int spliceAt = -1;
+        Term.Binary splice;
+
         // the atom cache: a direct-mapped table, keyed by the atom's bytes
         private static final int SLOTS = 1024; // a power of two
         private static final int MAX_ATOM_CHARS = 255;
@@ -237,7 +313,7 @@ public final class TermReader {
                 Term t = term();
                 resumeAt = pos;
                 return t;
-            } catch (TermDecodeException e) {
+            } catch (TermDecodeException | Probed e) {
                 throw e;
             } catch (RuntimeException e) { // a bug of this reader, not a peer's fault; still refused as input
                 throw new TermDecodeException("undecodable term (" + e + ") near offset " + pos, pos, e);
@@ -357,7 +433,23 @@ public final class TermReader {
                         return null;
                     }
                     case BINARY: {
-                        int len = length(u32(), "binary", at);
+                        long n = u32();
+                        if (compressedAt < 0) {
+                            if (at == spliceAt && splice != null) {
+                                if (n != splice.size()) {
+                                    throw fail("binary of " + n + " bytes where " + splice.size() + " were read", at);
+                                }
+                                Term.Binary b = splice; // its bytes went to an array of their own
+                                splice = null;
+                                return b;
+                            }
+                            if (probing && n > count - pos) {
+                                probedAt = at;
+                                probedLength = n;
+                                throw Probed.FOUND;
+                            }
+                        }
+                        int len = length(n, "binary", at);
                         byte[] bytes = Arrays.copyOfRange(buf, pos, pos + len);
                         pos += len;
                         return new Term.Binary(bytes);

@@ -81,6 +81,216 @@ class PacketsTest {
         }
     }
 
+    /**
+     * Packets as a connection reads them ({@link Packets.Reader#read(Packets.Source, int)}),
+     * from a stream of length-prefixed packets, into buffers reused as the connection's are;
+     * it records how many bytes it read into each array.
+     */
+    static final class Stream extends Packets.Source {
+        private final byte[] bytes;
+        private int at;
+        private final byte[] small = new byte[4096];
+        private final byte[] fragment = new byte[Packets.Reader.WHOLE_UP_TO];
+        final java.util.IdentityHashMap<byte[], Integer> written = new java.util.IdentityHashMap<>();
+
+        Stream(List<byte[]> packets) {
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            packets.forEach(all::writeBytes);
+            bytes = all.toByteArray();
+        }
+
+        @Override
+        void readFully(byte[] b, int off, int len) {
+            System.arraycopy(bytes, at, b, off, len);
+            at += len;
+            written.merge(b, len, Integer::sum);
+        }
+
+        @Override
+        byte[] buffer(int len) {
+            return len <= small.length ? small : len <= fragment.length ? fragment : new byte[len];
+        }
+
+        /** Reads the packets through {@code reader}: the messages they complete, in order. */
+        List<Packets.Message> readAll(Packets.Reader reader) throws Exception {
+            List<Packets.Message> got = new java.util.ArrayList<>();
+            while (at < bytes.length) {
+                int len = ByteBuffer.wrap(bytes, at, 4).getInt();
+                at += 4;
+                Packets.Message m = reader.read(this, len);
+                if (m != null) {
+                    got.add(m);
+                }
+            }
+            return got;
+        }
+
+        /**
+         * Whether the bytes of {@code b} were read into it from the stream, but for those in
+         * the first piece of its message (read into the source's buffer, to find the binary).
+         */
+        boolean readStraightInto(byte[] b) {
+            int n = written.getOrDefault(b, 0);
+            return n > 0 && n >= b.length - Packets.Reader.WHOLE_UP_TO;
+        }
+    }
+
+    /**
+     * A large binary in a message is read from the connection straight into the array the
+     * decoded binary holds, whether the message comes in fragments (as erts sends it) or in
+     * one packet (from a peer without FRAGMENTS), with or without the atom cache, and with
+     * terms after it in the message.
+     */
+    @Test
+    void aLargeBinaryIsReadStraightIntoItsOwnArray() throws Exception {
+        byte[] big = new byte[300_000];
+        new java.util.Random(7).nextBytes(big);
+        Term message = Term.tuple(Atom.of("$gen_cast"), Term.tuple(Atom.of("bench"), new Term.Binary(big),
+                Atom.of("after"), Term.list(1, 2, 3)));
+        Signal send = new Signal.Send(P1, P2, message);
+        long all = DistFlags.ADVERTISED;
+        for (long flags : new long[] {all, all & ~DistFlags.DIST_HDR_ATOM_CACHE, all & ~DistFlags.FRAGMENTS,
+                DistFlags.MANDATORY_25 | DistFlags.UNLINK_ID}) {
+            Wire wire = new Wire(flags);
+            List<byte[]> packets = wire.packets(send);
+            assertEquals((flags & DistFlags.FRAGMENTS) != 0, packets.size() > 1, "fragmented with FRAGMENTS");
+            Stream stream = new Stream(packets);
+            List<Packets.Message> got = stream.readAll(wire.in);
+            assertEquals(1, got.size());
+            Signal s = ControlMessages.decode(got.get(0).control(), got.get(0).payload(), HERE);
+            Signal expected = (flags & DistFlags.SEND_SENDER) != 0 ? send : new Signal.Send(null, P2, message);
+            assertEquals(expected, s, "flags " + Long.toHexString(flags));
+            Term.Binary bin = (Term.Binary) ((Term.Tuple) ((Term.Tuple) ((Signal.Send) s).message()).get(1)).get(1);
+            assertEquals(true, stream.readStraightInto(bin.bytes()),
+                    "the binary's bytes went straight into its array, flags " + Long.toHexString(flags));
+        }
+    }
+
+    /**
+     * Read in pieces, messages decode as they do whole: small binaries, a binary inside a
+     * compressed term (not read apart), several large binaries (the first one read apart),
+     * and fragmented messages interleaved with others.
+     */
+    @Test
+    void messagesReadInPiecesDecodeAsWhole() throws Exception {
+        byte[] big = new byte[200_000];
+        new java.util.Random(3).nextBytes(big);
+        List<Term> messages = List.of(
+                Term.list(new Term.Binary(new byte[100]), new Term.Binary(big), new Term.Binary(big)),
+                Term.tuple(Atom.OK, new Term.Binary(new byte[1000])),
+                new Term.Binary(big),
+                Term.tuple(new Term.Binary(java.util.Arrays.copyOf(big, 70_000)), Atom.OK),
+                longAtoms(100, new Term.Binary(big))); // an atom cache header of 100 KB: longer than a piece
+        for (long flags : new long[] {DistFlags.ADVERTISED, DistFlags.ADVERTISED & ~DistFlags.FRAGMENTS}) {
+            Wire wire = new Wire(flags);
+            List<byte[]> packets = new java.util.ArrayList<>();
+            for (Term m : messages) {
+                packets.addAll(wire.packets(new Signal.Send(P1, P2, m)));
+            }
+            List<Packets.Message> got = new Stream(packets).readAll(wire.in);
+            assertEquals(messages.size(), got.size());
+            for (int i = 0; i < messages.size(); i++) {
+                assertEquals(messages.get(i), got.get(i).payload(), "message " + i);
+            }
+        }
+        // compressed: the binary inside is copied out of the inflated bytes as ever
+        OtpOutputStream body = new OtpOutputStream();
+        TermWriter.write(body, sendSenderControl(), false);
+        byte[] text = new byte[300_000];
+        java.util.Arrays.fill(text, (byte) 'x');
+        body.write_compressed(new com.ericsson.otp.erlang.OtpErlangBinary(text));
+        byte[] data = body.toByteArray();
+        List<byte[]> packets = new java.util.ArrayList<>();
+        ByteBuffer p = ByteBuffer.allocate(4 + 1 + data.length);
+        p.putInt(1 + data.length).put((byte) 'p').put(data);
+        packets.add(p.array());
+        packets.addAll(fragments(data, 5, 20_000));
+        List<Packets.Message> got = new Stream(packets).readAll(new Packets.Reader(1 << 20));
+        assertEquals(2, got.size());
+        for (Packets.Message m : got) {
+            assertEquals(new Term.Binary(text), m.payload());
+        }
+    }
+
+    /** Random terms with a large binary somewhere among them read in pieces as they were sent. */
+    @Test
+    void randomTermsWithLargeBinariesReadInPiecesAsSent() throws Exception {
+        java.util.Random random = new java.util.Random(11);
+        long all = DistFlags.ADVERTISED;
+        long[] flagSets = {all, all & ~DistFlags.DIST_HDR_ATOM_CACHE, all & ~DistFlags.FRAGMENTS};
+        for (int round = 0; round < 60; round++) {
+            TermGen gen = new TermGen(round);
+            List<Term> items = new java.util.ArrayList<>();
+            for (int i = random.nextInt(4); i >= 0; i--) {
+                items.add(gen.term(3));
+            }
+            byte[] big = new byte[20_000 + random.nextInt(200_000)];
+            random.nextBytes(big);
+            items.add(random.nextInt(items.size() + 1), new Term.Binary(big));
+            Term message = random.nextBoolean() ? Term.Tuple.of(items.toArray(Term[]::new)) : Term.List.of(items);
+            Wire wire = new Wire(flagSets[round % flagSets.length]);
+            List<byte[]> packets = new java.util.ArrayList<>(wire.packets(new Signal.Send(P1, P2, message)));
+            packets.addAll(wire.packets(new Signal.Send(P1, P2, Atom.OK)));
+            List<Packets.Message> got = new Stream(packets).readAll(wire.in);
+            assertEquals(2, got.size(), "round " + round);
+            assertEquals(message, got.get(0).payload(), "round " + round);
+            assertEquals(Atom.OK, got.get(1).payload(), "round " + round);
+        }
+    }
+
+    /** A tuple of {@code n} atoms of 255 four-byte characters each (1,020 bytes), and {@code last}. */
+    static Term longAtoms(int n, Term last) {
+        Term[] items = new Term[n + 1];
+        for (int i = 0; i < n; i++) {
+            items[i] = Atom.of((char) ('a' + i % 26) + "" + (char) ('a' + i / 26) + "\uD83D\uDE00".repeat(253));
+        }
+        items[n] = last;
+        return Term.Tuple.of(items);
+    }
+
+    /** {@code data} (a message's terms) as the length-prefixed fragments of sequence {@code seq}, {@code chunk} bytes each. */
+    static List<byte[]> fragments(byte[] data, long seq, int chunk) {
+        int count = (data.length + chunk - 1) / chunk;
+        List<byte[]> l = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            int n = Math.min(chunk, data.length - i * chunk);
+            ByteBuffer b = ByteBuffer.allocate(4 + (i == 0 ? 19 : 18) + n);
+            b.putInt(b.capacity() - 4).put((byte) 131).put((byte) (i == 0 ? 69 : 70)).putLong(seq).putLong(count - i);
+            if (i == 0) {
+                b.put((byte) 0);
+            }
+            b.put(data, i * chunk, n);
+            l.add(b.array());
+        }
+        return l;
+    }
+
+    /**
+     * A peer's word about a binary's length is not taken before the bytes come: a binary
+     * announced larger than the fragments announced can hold is not read apart (nothing
+     * of its size allocated), and a message that ends inside a binary read apart is refused.
+     */
+    @Test
+    void aBinaryLongerThanItsMessageIsRefused() throws Exception {
+        OtpOutputStream body = new OtpOutputStream();
+        TermWriter.write(body, sendSenderControl(), false);
+        byte[] head = body.toByteArray();
+        ByteBuffer data = ByteBuffer.allocate(head.length + 5 + 100_000);
+        data.put(head).put((byte) 109).putInt(Integer.MAX_VALUE - 100).put(new byte[100_000]);
+        Packets.Reader reader = new Packets.Reader(1 << 20);
+        Packets.MalformedPacketException e = assertThrows(Packets.MalformedPacketException.class,
+                () -> new Stream(fragments(data.array(), 1, 40_000)).readAll(reader));
+        assertEquals(true, e.getMessage().startsWith("malformed term: binary of 2147483547 bytes with only"),
+                e.getMessage());
+
+        ByteBuffer cut = ByteBuffer.allocate(head.length + 5 + 100_000);
+        cut.put(head).put((byte) 109).putInt(110_000).put(new byte[100_000]);
+        List<byte[]> packets = fragments(cut.array(), 2, 40_000); // 3 fragments of up to 40,000 bytes
+        e = assertThrows(Packets.MalformedPacketException.class, () -> new Stream(packets).readAll(reader));
+        assertEquals("message ended inside a binary of 110000 bytes, 100000 of them sent", e.getMessage());
+        assertNull(reader.read(firstFragment(99, 1L << 40), 20), "their room is free again");
+    }
+
     /** The control tuple of a SEND_SENDER from P1 to P2, as a fragmented message starts. */
     static Term sendSenderControl() {
         return ControlMessages.encode(new Signal.Send(P1, P2, Atom.OK), DistFlags.ADVERTISED).control();
