@@ -27,7 +27,9 @@ import java.util.regex.Pattern;
  * <li>{@code in_node_calls_N_*}: calls/s between processes of one node (Java: JMH).</li>
  * <li>{@code idle_server_bytes_*}, {@code idle_server_start_ms_*}: per idle GenServer / to
  *     start them all.</li>
- * <li>{@code casts_1kb_*}, {@code casts_1mb_*}: one-way casts/s from A.</li>
+ * <li>{@code casts_1kb_*}, {@code casts_1mb_*}: one-way casts/s from A; {@code casts_1kb_cpu_us_*},
+ *     {@code casts_1mb_cpu_us_*}: the receiving OS process's CPU per cast (µs; Java: the bench's JVM,
+ *     which also holds the raw JInterface node).</li>
  * <li>{@code many_peers_32_*}: calls/s from 32 BEAM nodes with 4 callers each against
  *     one server; {@code connection_bytes_*}: memory per idle connection;
  *     {@code idle_peers_cpu_percent_*}: % of one core the server used with every peer
@@ -78,6 +80,8 @@ final class BenchJson {
             rate(j, "casts_" + k + "_beam", results.get("cast.beam-beam." + sz));
             rate(j, "casts_" + k + "_ji", results.get("cast.beam-ji." + sz));
             rate(j, "casts_to_beam_" + k + "_java", results.get("cast.java-beam." + sz));
+            num(j, "casts_" + k + "_cpu_us_java", results.get("cast.beam-java." + sz + ".cpu"));
+            num(j, "casts_" + k + "_cpu_us_beam", results.get("cast.beam-beam." + sz + ".cpu"));
         }
         for (String k : new String[] {"many_peers_32_java", "many_peers_32_beam", "connection_bytes_java",
             "connection_bytes_beam", "idle_peers_cpu_percent_java", "idle_peers_cpu_percent_beam",

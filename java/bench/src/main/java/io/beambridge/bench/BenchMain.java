@@ -443,9 +443,17 @@ public final class BenchMain {
             int batch = sb[1];
             String sz = bytes == 1024 ? "1KB" : "1MB";
             for (var e : Map.of("beam-beam", beamEcho, "beam-java", javaEcho, "beam-ji", ji.pid()).entrySet()) {
+                long serverPid = e.getKey().equals("beam-beam") ? b.beamPid() : ProcessHandle.current().pid();
+                CpuMeter.Window w = new CpuMeter.Window(warmMs, ms, a.beamPid(), serverPid);
                 Map<String, Double> m = asMap(a.rpc(rpcTimeout(), BENCH, Atom.of("casts"), e.getValue(), bytes,
                         batch, warmMs, ms, false));
-                put("cast." + e.getKey() + "." + sz, outcome(m));
+                JavaLoad.Outcome o = outcome(m);
+                String key = "cast." + e.getKey() + "." + sz;
+                put(key, o);
+                if (o.count() > 0) {
+                    put(key + ".cpu", w.cpuMs(1) * 1000 / o.count()); // the server's OS process, µs per cast
+                    put(key + ".cpu_a", w.cpuMs(0) * 1000 / o.count());
+                }
             }
             put("cast.java-beam." + sz, javaCasts(bytes, batch));
         }

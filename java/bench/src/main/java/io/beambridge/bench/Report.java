@@ -97,6 +97,12 @@ final class Report {
         return String.format(Locale.ROOT, "%,.0f/s (%,.0f MB/s)", perSec, perSec * bytes / 1e6);
     }
 
+    /** The receiver's and A's CPU per cast: "12 µs / 30 µs". */
+    private String castCpu(String key) {
+        double server = num(key + ".cpu");
+        return Double.isNaN(server) ? "–" : micros(server) + " / " + micros(num(key + ".cpu_a"));
+    }
+
     // ------------------------------------------------------------------ layout
 
     private void line(String s) {
@@ -230,6 +236,16 @@ final class Report {
             row(sz.equals("1KB") ? "1 KB" : "1 MB", castCell("cast.beam-beam." + sz), castCell("cast.beam-java." + sz),
                     castCell("cast.beam-ji." + sz), castCell("cast.java-beam." + sz),
                     ratio(rate("cast.beam-java." + sz), rate("cast.beam-beam." + sz)));
+        }
+        line("");
+        line("CPU per cast, µs, in the measured window: the receiving node's OS process (B's BEAM; the bench's JVM "
+                + "for Java and JInterface, which holds both) / the sending node A.");
+        line("");
+        header("payload", "BEAM → BEAM", "BEAM → Java", "BEAM → JInterface", "Java ÷ BEAM, receiver");
+        for (String sz : new String[] {"1KB", "1MB"}) {
+            row(sz.equals("1KB") ? "1 KB" : "1 MB", castCpu("cast.beam-beam." + sz), castCpu("cast.beam-java." + sz),
+                    castCpu("cast.beam-ji." + sz),
+                    ratio(num("cast.beam-java." + sz + ".cpu"), num("cast.beam-beam." + sz + ".cpu")));
         }
         line("");
 
