@@ -1,7 +1,7 @@
 package io.beambridge.it;
 
+import static io.beambridge.it.Within.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.beambridge.global.Global;
 import io.beambridge.node.Node;
@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * What the visible mode must never break, checked after every step of a global test: on
@@ -148,21 +146,6 @@ final class GlobalChecks {
             }
         }
         return v;
-    }
-
-    static void within(Duration limit, BooleanSupplier condition, String what) {
-        within(limit, condition, () -> what);
-    }
-
-    /** As above, the failure's message made when it fails (it may show the last state seen). */
-    static void within(Duration limit, BooleanSupplier condition, java.util.function.Supplier<String> what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() >= deadline) {
-                fail(what.get() + " within " + limit);
-            }
-            LockSupport.parkNanos(5_000_000);
-        }
     }
 
     /** {@code nodes(visible)} or {@code nodes(hidden)} of a BEAM node. */

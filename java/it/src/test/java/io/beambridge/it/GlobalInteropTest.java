@@ -1,5 +1,6 @@
 package io.beambridge.it;
 
+import static io.beambridge.it.Within.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,8 +24,6 @@ import io.beambridge.term.Term;
 import io.beambridge.testkit.BeamCluster;
 import io.beambridge.testkit.BeamNode;
 import java.time.Duration;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -32,14 +31,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GlobalInteropTest {
     @RegisterExtension
     static final BeamCluster cluster = BeamCluster.create();
-
-    static void within(Duration limit, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what + " within " + limit);
-            LockSupport.parkNanos(1_000_000); // poll the nodes
-        }
-    }
 
     static Term whereis(BeamNode n, Term name) {
         return n.rpc(Atom.of("global"), Atom.of("whereis_name"), name);

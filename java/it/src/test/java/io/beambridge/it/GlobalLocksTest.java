@@ -54,7 +54,7 @@ class GlobalLocksTest {
         assertEquals(Optional.of("ran"), global.trans(beamLock, () -> "ran", nodes, 0),
                 "the same requester id shares the lock");
         a.rpc(Atom.of("erlang"), Atom.of("send"), holder, Atom.of("release"));
-        GlobalChecks.within(GlobalChecks.BOUND, () -> global.trans(javaLock, () -> "ran", nodes, 0).isPresent(),
+        Within.within(GlobalChecks.BOUND, () -> global.trans(javaLock, () -> "ran", nodes, 0).isPresent(),
                 "free once the BEAM process let go");
 
         // a Java process holds it: the BEAM side cannot take it

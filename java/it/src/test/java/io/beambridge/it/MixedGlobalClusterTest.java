@@ -92,7 +92,7 @@ class MixedGlobalClusterTest {
         List<String> names = new ArrayList<>();
         beams.forEach(n -> names.add(n.name()));
         javas.forEach(n -> names.add(n.name()));
-        GlobalChecks.within(BOUND, () -> {
+        Within.within(BOUND, () -> {
             for (BeamNode n : beams) {
                 List<String> others = new ArrayList<>(names);
                 others.remove(n.name());
@@ -382,7 +382,7 @@ class MixedGlobalClusterTest {
 
             c.kill();
             checks.remove(c);
-            GlobalChecks.within(BOUND, () -> Atom.UNDEFINED.equals(a.rpc(GLOBAL, Atom.of("whereis_name"),
+            Within.within(BOUND, () -> Atom.UNDEFINED.equals(a.rpc(GLOBAL, Atom.of("whereis_name"),
                     Atom.of("held_by_c"))) && Global.of(zj).whereisName(Atom.of("held_by_c")) == null,
                     "c's name gone on a and zj");
             awaitMesh(List.of(a, b), List.of(aj, zj));
@@ -390,7 +390,7 @@ class MixedGlobalClusterTest {
 
             zj.close();
             checks.remove(zj);
-            GlobalChecks.within(BOUND, () -> Atom.UNDEFINED.equals(b.rpc(GLOBAL, Atom.of("whereis_name"),
+            Within.within(BOUND, () -> Atom.UNDEFINED.equals(b.rpc(GLOBAL, Atom.of("whereis_name"),
                     Atom.of("held_by_zj"))) && Global.of(aj).whereisName(Atom.of("held_by_zj")) == null,
                     "zj's name gone on b and Aj");
             awaitMesh(List.of(a, b), List.of(aj));
@@ -435,7 +435,7 @@ class MixedGlobalClusterTest {
         } else {
             assertEquals(Atom.TRUE, a.rpc(Atom.of("erlang"), Atom.of("disconnect_node"), Atom.of(third)));
         }
-        GlobalChecks.within(BOUND, () -> {
+        Within.within(BOUND, () -> {
             Map<String, java.util.Set<String>> groups = new HashMap<>();
             for (BeamNode n : beams) {
                 groups.put(n.name(), group(n.name(), GlobalChecks.nodes(n, "visible")));

@@ -1,5 +1,6 @@
 package io.beambridge.it;
 
+import static io.beambridge.it.Within.within;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,8 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,14 +55,6 @@ class RegistryInteropTest {
 
     Term reg() {
         return Term.tuple(registry.name(), Atom.of(java.name()));
-    }
-
-    static void within(Duration limit, BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, what + " within " + limit);
-            LockSupport.parkNanos(1_000_000); // poll the registry
-        }
     }
 
     @Test

@@ -38,7 +38,7 @@ class VisibleNodeTest {
                 a.rpc(Atom.of("erlang"), Atom.of("system_info"), Atom.of("otp_release")), "the OTP release under test");
         Node java = cluster.javaNode("zj", o -> o.visible(true));
         assertTrue(java.connect(a.name()));
-        GlobalChecks.within(BOUND, () -> GlobalChecks.nodes(a, "visible").contains(java.name()),
+        Within.within(BOUND, () -> GlobalChecks.nodes(a, "visible").contains(java.name()),
                 "the Java node in nodes() of " + a.name());
         assertFalse(GlobalChecks.nodes(a, "hidden").contains(java.name()), "not hidden");
         assertEquals(List.of(a.name()), java.visibleNodes());
@@ -57,10 +57,10 @@ class VisibleNodeTest {
                 ":rpc.call(java, :global, :whereis_name, [name]) answers from the Java node's table");
 
         p.close();
-        GlobalChecks.within(BOUND, () -> Atom.UNDEFINED.equals(a.rpc(GLOBAL, Atom.of("whereis_name"),
+        Within.within(BOUND, () -> Atom.UNDEFINED.equals(a.rpc(GLOBAL, Atom.of("whereis_name"),
                 Atom.of("java_name"))), "the name gone on BEAM once the Java process ended");
         a.eval("global:send(beam_name, stop)");
-        GlobalChecks.within(BOUND, () -> Global.of(java).whereisName(Atom.of("beam_name")) == null,
+        Within.within(BOUND, () -> Global.of(java).whereisName(Atom.of("beam_name")) == null,
                 "the name gone in Java once the BEAM process ended");
         GlobalChecks.assertHealthy(List.of(a), List.of(java));
     }
@@ -72,13 +72,13 @@ class VisibleNodeTest {
         assertEquals(Atom.TRUE, a.rpc(Atom.of("net_kernel"), Atom.of("connect_node"), Atom.of(b.name())));
         Node java = cluster.javaNode("Aj", o -> o.visible(true));
         assertTrue(java.connect(a.name()));
-        GlobalChecks.within(BOUND, () -> java.visibleNodes().contains(b.name())
+        Within.within(BOUND, () -> java.visibleNodes().contains(b.name())
                 && GlobalChecks.nodes(b, "visible").contains(java.name()), "the Java node and b connected through a");
         for (BeamNode n : List.of(a, b)) {
             assertEquals(Atom.OK, n.rpc(BOUND, GLOBAL, Atom.of("sync")));
         }
         Pid pid = (Pid) b.eval("Pid = spawn(fun() -> receive stop -> ok end end), yes = global:register_name(on_b, Pid), Pid");
-        GlobalChecks.within(BOUND, () -> pid.equals(Global.of(java).whereisName(Atom.of("on_b"))), "b's name in Java");
+        Within.within(BOUND, () -> pid.equals(Global.of(java).whereisName(Atom.of("on_b"))), "b's name in Java");
         GlobalChecks.assertHealthy(List.of(a, b), List.of(java));
     }
 }
