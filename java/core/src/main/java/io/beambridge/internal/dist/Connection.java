@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One distribution connection after its handshake. A reader thread decodes packets
  * and delivers their signals to the node's processes in order; before it reads again it
- * runs the activations that delivery started (it is their {@link Carrier}); while it
+ * runs the activations that delivery started and the process threads it woke (it is
+ * their {@link Carrier}); while it
  * serves calls so, it looks for more input for a moment (yielding its core to any
  * thread with work) before it blocks in a read, as a BEAM scheduler waits busily. Senders encode on their
  * own thread and queue the frame; who writes it: an activation of a reactive process

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * runs processes between port tasks. A connection's reader delivers what a socket read
  * brought, then — before it reads again — runs the activations that delivery started,
  * on its own thread, instead of waking a worker of the process {@link Scheduler} for
- * each message. Those activations are virtual threads with this carrier as their scheduler:
+ * each message, and the process threads that delivery makes runnable ({@link #adopt}).
+ * Those activations are virtual threads with this carrier as their scheduler:
  * one that blocks (a call, a receive, a full socket) unmounts and the reader goes on;
  * made runnable by a thread that is not this carrier, it runs on the process scheduler
  * (the JDK's default scheduler when that is switched off).
@@ -57,6 +58,8 @@ public final class Carrier implements Executor {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     /** IDLE, TAKEN, or when the current run started (nanoseconds since EPOCH, positive). */
     private final AtomicLong state = new AtomicLong(IDLE);
+    /** While the owner gives threads to the process scheduler ({@link #adopt} takes none). Owner only. */
+    private boolean refusing;
 
     private Carrier(Thread owner, Runnable takeover) throws ReflectiveOperationException {
         this.owner = owner;
@@ -139,6 +142,21 @@ public final class Carrier implements Executor {
         }
     }
 
+    /**
+     * Takes a virtual thread of the process {@link Scheduler} that the owner thread made
+     * runnable (a reader delivering a message or a reply to a Java process), to run it here
+     * before the owner reads again, as a scheduler worker would: no worker woken for it.
+     * False when the caller is not the owner, when the carrier was taken over, and while the
+     * owner moves what waits here to the scheduler.
+     */
+    boolean adopt(Runnable task) {
+        if (Thread.currentThread() != owner || refusing || state.get() == TAKEN) {
+            return false;
+        }
+        queue.add(task);
+        return true;
+    }
+
     /** Whether virtual threads wait to run here. */
     public boolean hasQueued() {
         return !queue.isEmpty();
@@ -157,12 +175,12 @@ public final class Carrier implements Executor {
         int n = 0;
         while ((r = queue.poll()) != null) {
             if (n++ >= budget) {
-                DEFAULT.execute(r);
+                toDefault(r);
                 continue;
             }
             long started = Math.max(1, System.nanoTime() - EPOCH);
             if (!state.compareAndSet(IDLE, started)) {
-                DEFAULT.execute(r);
+                toDefault(r);
                 handOff();
                 return false;
             }
@@ -180,7 +198,22 @@ public final class Carrier implements Executor {
     public void handOff() {
         Runnable r;
         while ((r = queue.poll()) != null) {
+            toDefault(r);
+        }
+    }
+
+    /** Gives {@code r} to the process scheduler, which must not give it back ({@link #adopt}). */
+    private void toDefault(Runnable r) {
+        if (Thread.currentThread() != owner) { // the watchdog: adopt takes nothing once taken over
             DEFAULT.execute(r);
+            return;
+        }
+        boolean was = refusing;
+        refusing = true;
+        try {
+            DEFAULT.execute(r);
+        } finally {
+            refusing = was;
         }
     }
 

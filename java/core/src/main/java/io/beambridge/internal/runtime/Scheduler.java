@@ -45,8 +45,10 @@ import org.slf4j.LoggerFactory;
  *       whichever worker was free; 16 threads of 100 µs woken at once took 1.0 ms against
  *       0.9 ms.) A worker out of work, while another runs a thread, looks for up to
  *       {@value #SPIN_MICROS} µs (one worker at a time) before it parks: at the shared
- *       queue, and at queues to share out. Threads made
- *       runnable outside the workers (by a connection's reader, a timer, the main thread)
+ *       queue, and at queues to share out. A thread a
+ *       connection's reader makes runnable (a message or a reply from a peer) runs on that
+ *       reader, before it reads again ({@link Carrier#adopt}): no worker is woken for it.
+ *       Threads made runnable elsewhere outside the workers (a timer, the main thread)
  *       go to the shared queue, which every worker reads at least every
  *       {@value #SHARED_EVERY} runs, and wake an idle worker.</li>
  *   <li><b>No starvation.</b> A virtual thread cannot be preempted: one that computes, or
@@ -217,6 +219,9 @@ final class Scheduler implements Executor {
                 w.push(task); // the worker's own OS thread: only it adds to its queue
             }
             return;
+        }
+        if (t instanceof Carrier.CarrierThread ct && ct.carrier() != null && ct.carrier().adopt(task)) {
+            return; // a reader: it runs the thread before it reads again, no worker woken
         }
         shared.offer(task);
         wakeOne();
