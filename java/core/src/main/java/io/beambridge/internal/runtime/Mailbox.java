@@ -134,7 +134,13 @@ final class Mailbox {
                     timeoutNanos = 0; // one last scan of what arrived meanwhile
                     continue;
                 }
-                LockSupport.parkNanos(this, left);
+                if (Thread.currentThread().isVirtual()) {
+                    Timeouts.Wait w = Timeouts.at(deadline); // not the JDK's timer: see Timeouts
+                    LockSupport.park(this);
+                    Timeouts.done(w);
+                } else {
+                    LockSupport.parkNanos(this, left);
+                }
             }
             // an interrupt is how the runtime wakes a killed process; the loop re-checks
             Thread.interrupted();
