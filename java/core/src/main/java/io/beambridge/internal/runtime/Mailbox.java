@@ -135,9 +135,9 @@ final class Mailbox {
                     continue;
                 }
                 if (Thread.currentThread().isVirtual()) {
-                    Timeouts.Wait w = Timeouts.at(deadline); // not the JDK's timer: see Timeouts
+                    Timeouts.Wait w = Timeouts.PROCESSES.at(deadline); // not the JDK's timer: see Timeouts
                     LockSupport.park(this);
-                    Timeouts.done(w);
+                    Timeouts.PROCESSES.done(w);
                 } else {
                     LockSupport.parkNanos(this, left);
                 }

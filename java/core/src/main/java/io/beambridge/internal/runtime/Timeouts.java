@@ -14,12 +14,14 @@ import java.util.concurrent.locks.LockSupport;
  * the earliest deadline it knows and is woken only by a deadline earlier than that; a wait
  * that ends before its deadline takes its entry out. With calls of the same timeout one
  * after another, each new deadline is later than the one the thread sleeps until: it
- * wakes once per timeout, finds the entry it slept for gone, and sleeps until the next.
+ * wakes once per timeout (or per second while it finds no wait), finds the entry it slept
+ * for gone, and sleeps until the next.
  *
- * <p>Thread-safe. The thread is a daemon started with the first wait.
+ * <p>Thread-safe. {@link #PROCESSES} is the node's (the JVM's); its thread is a daemon.
  */
 final class Timeouts {
-    private Timeouts() {}
+    /** The timer of process threads' timed receives. */
+    static final Timeouts PROCESSES = new Timeouts("beambridge-timeouts");
 
     /** A thread waiting until {@link #deadline} (a {@link System#nanoTime()} value). */
     static final class Wait implements Comparable<Wait> {
@@ -40,40 +42,40 @@ final class Timeouts {
         }
     }
 
-    private static final ConcurrentSkipListSet<Wait> WAITS = new ConcurrentSkipListSet<>();
-    /** Whether the timer thread is parked (until {@link #wakeAt} when that is not 0). */
-    private static volatile boolean sleeping;
-    private static volatile long wakeAt;
-    private static volatile boolean forever; // parked without a deadline
-    private static final Thread TIMER = Thread.ofPlatform().daemon().name("beambridge-timeouts")
-            .unstarted(Timeouts::loop);
+    private final ConcurrentSkipListSet<Wait> waits = new ConcurrentSkipListSet<>();
+    /** Whether the timer thread is parked (until {@link #wakeAt}, or {@link #forever}). */
+    private volatile boolean sleeping;
+    private volatile long wakeAt;
+    private volatile boolean forever; // parked without a deadline
+    private final Thread timer;
 
-    static {
-        TIMER.start();
+    /** A timer with a daemon thread of its own, named {@code name}. */
+    Timeouts(String name) {
+        timer = Thread.ofPlatform().daemon().name(name).start(this::loop);
     }
 
     /**
      * Has the calling thread unparked at {@code deadline} (unless {@link #done} first). The
      * caller then parks, and calls {@link #done} once it is awake, whatever woke it.
      */
-    static Wait at(long deadline) {
+    Wait at(long deadline) {
         Wait w = new Wait(deadline, Thread.currentThread());
-        WAITS.add(w);
+        waits.add(w);
         if (sleeping && (forever || deadline - wakeAt < 0)) {
-            LockSupport.unpark(TIMER); // earlier than what the timer sleeps until
+            LockSupport.unpark(timer); // earlier than what the timer sleeps until
         }
         return w;
     }
 
     /** Ends a wait: its thread is not woken for it any more (or was just now: a spurious wake-up later). */
-    static void done(Wait w) {
-        WAITS.remove(w);
+    void done(Wait w) {
+        waits.remove(w);
     }
 
     /** How many times the timer thread has gone round its loop (for tests). */
-    static volatile long rounds;
+    volatile long rounds;
 
-    private static void loop() {
+    private void loop() {
         while (true) {
             try {
                 round();
@@ -83,36 +85,46 @@ final class Timeouts {
         }
     }
 
-    private static void round() {
+    /**
+     * How long the timer sleeps when it knows no wait, before it sleeps without a deadline
+     * (twice so): a process calling call after call has, as often as not, no call out at
+     * the moment the timer looks, and its next wait, later than this, wakes nobody.
+     */
+    private static final long IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    private void round() {
+        int idleRounds = 0;
         while (true) {
             rounds++;
             long now = System.nanoTime();
             Wait first;
             while ((first = first()) != null && first.deadline - now <= 0) {
-                if (WAITS.remove(first)) {
+                if (waits.remove(first)) {
                     LockSupport.unpark(first.thread);
                 }
             }
-            forever = first == null;
-            wakeAt = first == null ? 0 : first.deadline;
+            idleRounds = first == null ? idleRounds + 1 : 0;
+            long until = first != null ? first.deadline : now + IDLE_NANOS;
+            forever = first == null && idleRounds > 2;
+            wakeAt = until;
             sleeping = true;
             Wait again = first();
-            if (again != null && (first == null || again.compareTo(first) < 0)) {
+            if (again != null && again.deadline - until < 0) {
                 sleeping = false; // an earlier one came meanwhile (it saw the timer awake)
                 continue;
             }
-            if (first == null) {
-                LockSupport.park(Timeouts.class);
+            if (forever) {
+                LockSupport.park(this);
             } else {
-                LockSupport.parkNanos(Timeouts.class, first.deadline - now);
+                LockSupport.parkNanos(this, until - now);
             }
             sleeping = false;
         }
     }
 
-    private static Wait first() {
+    private Wait first() {
         try {
-            return WAITS.first();
+            return waits.first();
         } catch (java.util.NoSuchElementException e) {
             return null;
         }

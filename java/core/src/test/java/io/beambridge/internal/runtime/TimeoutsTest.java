@@ -11,12 +11,14 @@ import org.junit.jupiter.api.Test;
 
 /** The timer of timed receives: every wait is woken at its deadline, and waits that end first cost it no wake-up. */
 class TimeoutsTest {
+    final Timeouts timeouts = new Timeouts("timeouts-test");
+
     /** Parks until {@code deadline} with a Timeouts wait, as Mailbox does: whether it got there. */
-    static boolean waitUntil(long deadline) {
+    boolean waitUntil(long deadline) {
         while (System.nanoTime() - deadline < 0) {
-            Timeouts.Wait w = Timeouts.at(deadline);
+            Timeouts.Wait w = timeouts.at(deadline);
             LockSupport.park();
-            Timeouts.done(w);
+            timeouts.done(w);
         }
         return true;
     }
@@ -45,13 +47,13 @@ class TimeoutsTest {
     void waitsEndedBeforeTheirDeadlineDoNotWakeTheTimer() throws Exception {
         Thread waiter = Thread.ofVirtual().start(() -> waitUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50)));
         waiter.join(); // the timer now sleeps until some deadline or without one
-        long rounds = Timeouts.rounds;
+        long rounds = timeouts.rounds;
         int calls = 1000;
         for (int i = 0; i < calls; i++) { // as a process making calls one after another, each answered at once
-            Timeouts.Wait w = Timeouts.at(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
-            Timeouts.done(w);
+            Timeouts.Wait w = timeouts.at(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+            timeouts.done(w);
         }
-        long woke = Timeouts.rounds - rounds;
+        long woke = timeouts.rounds - rounds;
         assertTrue(woke <= 2, "the timer woke " + woke + " times for " + calls + " waits ended early");
     }
 }
