@@ -172,7 +172,9 @@ public sealed interface Term extends Comparable<Term>
 
     /**
      * A binary: bytes, such as an Elixir string. The array is shared, not copied: do not
-     * modify it after making the term, nor the one {@link #bytes()} returns.
+     * modify it after making the term, nor the one {@link #bytes()} returns. (A large
+     * binary sent to another node is written to the socket from this array, after the send
+     * has returned.)
      */
     record Binary(byte[] bytes) implements Term {
         public static final Binary EMPTY = new Binary(new byte[0]);

@@ -34,21 +34,66 @@ final class Packets {
 
     static final int PASS_THROUGH = 112, HEADER = 68, FIRST_FRAGMENT = 69, FRAGMENT = 70;
 
-    /** A message's terms, encoded for one connection, and the atoms its header refers to. */
-    static final class Encoded {
-        final byte[] body;
-        final int length;
-        final boolean hasPayload;
+    /**
+     * A message's terms, encoded for one connection, and the atoms its header refers to.
+     * The terms are {@code body} with the bytes of the large binaries left out of it
+     * ({@link TermWriter.Binaries}) put back where they belong: those are written from
+     * the binaries' own arrays, not copied.
+     */
+    static final class Encoded implements TermWriter.Binaries {
+        byte[] body;
+        int bodyLength;
+        /** The terms' length: the body's and the binaries' left out of it. */
+        int length;
+        boolean hasPayload;
         /** The atoms written as ATOM_CACHE_REF; null when the atom cache is not in force. */
         final AtomCache.Refs refs;
         final boolean headed; // with a distribution header (131, 68...), else pass-through ('p')
+        private byte[][] apart = NO_BINARIES; // the binaries left out, in order
+        private int[] apartAt = new int[0]; // where in body each belongs
+        private int aparts;
 
-        Encoded(byte[] body, int length, boolean hasPayload, AtomCache.Refs refs, boolean headed) {
-            this.body = body;
-            this.length = length;
-            this.hasPayload = hasPayload;
+        private static final byte[][] NO_BINARIES = new byte[0][];
+
+        Encoded(AtomCache.Refs refs, boolean headed) {
             this.refs = refs;
             this.headed = headed;
+        }
+
+        @Override
+        public void binary(int at, byte[] b) {
+            if (aparts == apart.length) {
+                apart = java.util.Arrays.copyOf(apart, Math.max(2, 2 * aparts));
+                apartAt = java.util.Arrays.copyOf(apartAt, apart.length);
+            }
+            apart[aparts] = b;
+            apartAt[aparts++] = at;
+        }
+
+        /** Writes the terms' bytes {@code [off, off + len)}: body and binaries in their places. */
+        void writeTerms(java.io.OutputStream out, int off, int len) throws java.io.IOException {
+            int end = off + len;
+            int logical = 0; // where the current piece starts in the terms
+            int from = 0; // in body
+            for (int i = 0; i <= aparts && logical < end; i++) {
+                int to = i < aparts ? apartAt[i] : bodyLength;
+                logical = piece(out, body, from, to - from, logical, off, end);
+                from = to;
+                if (i < aparts) {
+                    logical = piece(out, apart[i], 0, apart[i].length, logical, off, end);
+                }
+            }
+        }
+
+        /** Writes what of {@code b[from, from + n)}, at {@code logical} in the terms, falls in {@code [off, end)}. */
+        private static int piece(java.io.OutputStream out, byte[] b, int from, int n, int logical, int off, int end)
+                throws java.io.IOException {
+            int s = Math.max(off, logical);
+            int e = Math.min(end, logical + n);
+            if (s < e) {
+                out.write(b, from + (s - logical), e - s);
+            }
+            return logical + n;
         }
 
         /**
@@ -65,7 +110,7 @@ final class Packets {
 
         /** The message as one packet. */
         Frame whole() {
-            return new Frame(headed ? HEADER : PASS_THROUGH, body, 0, length, refs, 0, 0);
+            return new Frame(headed ? HEADER : PASS_THROUGH, this, 0, length, refs, 0, 0);
         }
 
         /**
@@ -76,7 +121,7 @@ final class Packets {
         Frame fragment(long seq, int i, int n) {
             int off = i * FRAGMENT_SIZE;
             int len = Math.min(FRAGMENT_SIZE, length - off);
-            return new Frame(i == 0 ? FIRST_FRAGMENT : FRAGMENT, body, off, len, i == 0 ? refs : null, seq, n - i);
+            return new Frame(i == 0 ? FIRST_FRAGMENT : FRAGMENT, this, off, len, i == 0 ? refs : null, seq, n - i);
         }
     }
 
@@ -105,11 +150,23 @@ final class Packets {
         AtomCache.Refs refs = cache ? new AtomCache.Refs() : null;
         TermWriter.AtomRefs atoms = cache ? refs : TermWriter.NO_ATOM_REFS;
         Body out = new Body(256);
-        TermWriter.write(out, wire.control(), !headed, atoms);
+        Encoded m = new Encoded(refs, headed);
+        TermWriter.write(out, wire.control(), !headed, atoms, m);
         if (wire.payload() != null) {
-            TermWriter.write(out, wire.payload(), !headed, atoms);
+            TermWriter.write(out, wire.payload(), !headed, atoms, m);
         }
-        return new Encoded(out.buffer(), out.size(), wire.payload() != null, refs, headed);
+        m.body = out.buffer();
+        m.bodyLength = out.size();
+        long length = out.size();
+        for (int i = 0; i < m.aparts; i++) {
+            length += m.apart[i].length;
+        }
+        if (length > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("a message of " + length + " bytes cannot be sent");
+        }
+        m.length = (int) length;
+        m.hasPayload = wire.payload() != null;
+        return m;
     }
 
     /**
@@ -118,16 +175,16 @@ final class Packets {
      */
     static final class Frame {
         final int kind; // PASS_THROUGH, HEADER, FIRST_FRAGMENT, FRAGMENT
-        final byte[] body;
+        final Encoded terms;
         final int off;
         final int len;
         final AtomCache.Refs refs;
         final long seq;
         final long fragment;
 
-        Frame(int kind, byte[] body, int off, int len, AtomCache.Refs refs, long seq, long fragment) {
+        Frame(int kind, Encoded terms, int off, int len, AtomCache.Refs refs, long seq, long fragment) {
             this.kind = kind;
-            this.body = body;
+            this.terms = terms;
             this.off = off;
             this.len = len;
             this.refs = refs;
@@ -176,7 +233,7 @@ final class Packets {
             }
             h.pokeInt(0, h.size() - 4 + len);
             out.write(h.array(), 0, h.size());
-            out.write(body, off, len);
+            terms.writeTerms(out, off, len);
         }
     }
 

@@ -26,7 +26,9 @@ import java.util.Map;
  *
  * <p>Big binaries are copied once, into the stream: a term holding one of at least
  * {@value #RESERVE_FROM} bytes has its whole size reserved in the stream first, so that the
- * stream does not grow (and copy) around it.
+ * stream does not grow (and copy) around it. A distribution message leaves out binaries
+ * of {@value #APART_FROM} bytes or more ({@link Binaries}): they are written to the
+ * socket from their own arrays.
  *
  * <p>Deep terms cost no deep Java stack: nesting beyond 200 levels is written with an
  * explicit stack. Stateless and thread-safe.
@@ -67,10 +69,28 @@ public final class TermWriter {
      *     not; {@code out} then holds part of the term and is to be dropped
      */
     public static void write(OtpOutputStream out, Term term, boolean versionByte, AtomRefs atoms) {
+        write(out, term, versionByte, atoms, null);
+    }
+
+    /**
+     * Where a term's large binaries go instead of into the stream, for a message sent
+     * from their own arrays ({@link Packets}): the stream gets each one's tag and length,
+     * and {@link #binary} where its bytes belong.
+     */
+    interface Binaries {
+        /** The bytes of {@code b} belong at {@code at} in the stream (where it is now). */
+        void binary(int at, byte[] b);
+    }
+
+    /** A binary this long goes to {@link Binaries}, when there is one, not into the stream. */
+    static final int APART_FROM = 64 * 1024;
+
+    /** As {@link #write(OtpOutputStream, Term, boolean, AtomRefs)}, binaries of {@value #APART_FROM} bytes or more to {@code apart} (when not null). */
+    static void write(OtpOutputStream out, Term term, boolean versionByte, AtomRefs atoms, Binaries apart) {
         if (versionByte) {
             out.write1(VERSION);
         }
-        new Walk(out, atoms).run(term);
+        new Walk(out, atoms, apart).run(term);
     }
 
     /** {@code term_to_binary(term)}: the version byte and the term. */
@@ -95,7 +115,7 @@ public final class TermWriter {
         out.write(uniq, 0, uniq.length);
         out.write4BE(index);
         out.write4BE(rest.length - 3);
-        Walk w = new Walk(out, NO_ATOM_REFS);
+        Walk w = new Walk(out, NO_ATOM_REFS, null);
         w.atom(module.name());
         for (Term t : rest) {
             w.run(t);
@@ -108,6 +128,7 @@ public final class TermWriter {
     private static final class Walk {
         private final OtpOutputStream out;
         private final AtomRefs atoms;
+        private final Binaries apart; // null: every binary into the stream
         private static final int RECURSION = 200;
         // the explicit stack, for deep terms: made when first needed
         private Object[] containers; // Tuple, List, or a map's entry Iterator
@@ -118,9 +139,10 @@ public final class TermWriter {
         private boolean reserved;
         private int start;
 
-        Walk(OtpOutputStream out, AtomRefs atoms) {
+        Walk(OtpOutputStream out, AtomRefs atoms, Binaries apart) {
             this.out = out;
             this.atoms = atoms;
+            this.apart = apart;
         }
 
         void run(Term term) {
@@ -233,6 +255,12 @@ public final class TermWriter {
                 integer(i.value());
             } else if (t instanceof Term.Binary b) {
                 byte[] bytes = b.bytes();
+                if (apart != null && bytes.length >= APART_FROM) {
+                    out.write1(BINARY);
+                    out.write4BE(bytes.length);
+                    apart.binary(out.size(), bytes);
+                    return;
+                }
                 reserveFor(bytes.length);
                 out.write1(BINARY);
                 out.write4BE(bytes.length);
@@ -447,7 +475,7 @@ public final class TermWriter {
                 return;
             }
             reserved = true;
-            long total = start + size(root);
+            long total = start + size(root, apart == null ? Integer.MAX_VALUE : APART_FROM);
             if (total <= Integer.MAX_VALUE - 8) {
                 out.ensureCapacity((int) total);
             }
@@ -456,6 +484,11 @@ public final class TermWriter {
 
     /** An upper bound of {@code term}'s encoded size (exact when no atom becomes a cache reference). */
     static long size(Term term) {
+        return size(term, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #size(Term)}, binaries of {@code apartFrom} bytes or more counted without their bytes. */
+    static long size(Term term, int apartFrom) {
         long size = 0;
         ArrayDeque<Term> todo = new ArrayDeque<>();
         todo.push(term);
@@ -473,7 +506,7 @@ public final class TermWriter {
                     size += (n <= 255 ? 3 : 6) + n;
                 }
                 case Term.Float f -> size += 9;
-                case Term.Binary b -> size += 5 + b.size();
+                case Term.Binary b -> size += 5 + (b.size() >= apartFrom ? 0 : b.size());
                 case Term.Bits b -> size += 6 + b.bytes().length;
                 case Term.Tuple tu -> {
                     size += tu.arity() <= 255 ? 2 : 5;

@@ -212,6 +212,26 @@ class PacketsTest {
         }
     }
 
+    /**
+     * A large binary in a message sent is written from its own array, not copied into the
+     * encoded message: the message holds its tag and length, and the packets written carry
+     * its bytes in their place, whole or fragmented.
+     */
+    @Test
+    void aLargeBinarySentIsWrittenFromItsOwnArray() throws Exception {
+        byte[] big = new byte[300_000];
+        new java.util.Random(5).nextBytes(big);
+        Term message = Term.tuple(Atom.of("x"), new Term.Binary(big), new Term.Binary(big), Atom.of("y"));
+        for (long flags : new long[] {DistFlags.ADVERTISED, DistFlags.ADVERTISED & ~DistFlags.FRAGMENTS}) {
+            Signal send = new Signal.Send(P1, P2, message);
+            Packets.Encoded m = Packets.encode(ControlMessages.encode(send, flags), flags);
+            assertEquals(true, m.bodyLength < 1000, "the body without the binaries: " + m.bodyLength + " bytes");
+            assertEquals(m.bodyLength + 2 * big.length, m.length);
+            Wire wire = new Wire(flags);
+            assertEquals(send, wire.roundTrip(send));
+        }
+    }
+
     /** Random terms with a large binary somewhere among them read in pieces as they were sent. */
     @Test
     void randomTermsWithLargeBinariesReadInPiecesAsSent() throws Exception {
