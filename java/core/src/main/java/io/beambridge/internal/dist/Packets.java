@@ -419,7 +419,7 @@ final class Packets {
          * @return the message, or null when the packet is a fragment of an unfinished one
          */
         Message read(Source src, int len) throws java.io.IOException, MalformedPacketException {
-            if (len <= 1024) {
+            if (len <= 1024) { // small: read whole, one copy from the input buffer
                 byte[] p = src.buffer(len);
                 src.readFully(p, 0, len);
                 return read(p, len, len, null);
