@@ -169,9 +169,10 @@ class ConnectionTest {
                 }
             });
             Ref ref = watcher.monitor(flooder.self());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); // once in CI (load) 10 s were not enough
             while (a.connectionStats(stuck.name()).queuedBytes() <= full) {
-                assertTrue(System.nanoTime() < deadline, "the stuck connection never filled up");
+                assertTrue(System.nanoTime() < deadline, "the stuck connection never filled up: "
+                        + a.connectionStats(stuck.name()) + ", flooder alive " + flooder.isAlive());
                 Thread.yield();
             }
             assertTrue(flooder.isAlive(), "the flooder waits on the busy connection");
