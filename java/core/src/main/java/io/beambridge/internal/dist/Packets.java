@@ -516,7 +516,6 @@ final class Packets {
                     long guess = fragment >= maxMessageSize ? maxMessageSize
                             : Math.min(maxMessageSize, chunk * fragment);
                     Assembly a = begin(p, start, have, mine, guess - (have - start), true);
-                    a.fragmented = true;
                     a.seq = seq;
                     a.nextFragment = fragment - 1;
                     assemblies.put(seq, a);
@@ -527,11 +526,8 @@ final class Packets {
                 }
                 case FRAGMENT -> {
                     need(have, FRAGMENT_HEAD, "fragment header");
-                    Assembly a = laterFragment(p);
+                    Assembly a = laterFragment(p); // whole in p: read(Source, int) reads larger ones into their assembly
                     take(a, Source.of(p, FRAGMENT_HEAD), have - FRAGMENT_HEAD);
-                    if (src != null) {
-                        take(a, src, len - have);
-                    }
                     return a.nextFragment == 0 ? finish(a) : null;
                 }
                 default -> throw new MalformedPacketException("unknown distribution header kind " + kind);
@@ -554,13 +550,14 @@ final class Packets {
 
         /**
          * The assembly of a message whose first piece is {@code p[start, have)}, with at most
-         * {@code more} bytes to come (counted in {@link #assembling} when {@code counted}):
+         * {@code more} bytes to come (counted in {@link #assembling} when {@code fragmented}):
          * a binary cut by the piece, of {@link #SPLICE_FROM} bytes or more, to be read into
          * an array of its own.
          */
-        private Assembly begin(byte[] p, int start, int have, Atom[] atoms, long more, boolean counted)
+        private Assembly begin(byte[] p, int start, int have, Atom[] atoms, long more, boolean fragmented)
                 throws MalformedPacketException {
             Assembly a = new Assembly();
+            a.fragmented = fragmented;
             a.refs = atoms;
             int chunk = have - start;
             int at = more >= SPLICE_FROM ? terms.spanningBinary(p, start, have, atoms) : TermReader.NOT_FOUND;
@@ -574,7 +571,7 @@ final class Packets {
                 if (size >= SPLICE_FROM && size - inPiece <= more) {
                     int headLen = binStart - start;
                     int room = headLen + 256; // and what follows the binary
-                    if (counted) {
+                    if (fragmented) {
                         reserve(size + room);
                         a.counted = size + room;
                     }
@@ -589,7 +586,7 @@ final class Packets {
                 }
             }
             int capacity = (int) Math.max(chunk, Math.min(chunk + more, 64L << 20));
-            if (counted) {
+            if (fragmented) {
                 reserve(capacity);
                 a.counted = capacity;
             }
