@@ -28,15 +28,24 @@ import org.slf4j.LoggerFactory;
  * their {@link Carrier}); while it
  * serves calls so, it looks for more input for a moment (yielding its core to any
  * thread with work) before it blocks in a read, as a BEAM scheduler waits busily. Senders encode on their
- * own thread and queue the frame; who writes it: an activation of a reactive process
- * (a GenServer's) that another connection's reader runs writes its own frames, together
- * with whatever else is queued, once it has no more messages waiting (see
- * {@link Flushes}) — no thread hand-off per reply; for every other sender (process
- * threads, which are virtual and whose socket an interrupt would close, readers, other
- * threads) a writer thread
- * writes what was queued, many frames per system call under load. The writer also
- * ticks when idle and drops the connection after net_ticktime without input. Readers
- * never write (a reader blocked on a full socket could deadlock two nodes). A process
+ * own thread and queue the frame. Who writes it:
+ * <ul>
+ * <li>Over plain TCP the socket's channel is non-blocking, and the sender writes what is
+ *     queued itself, as far as the socket takes it now, whatever thread it is (a process
+ *     thread, a reader, an activation); a thread that never waits in a write can neither
+ *     deadlock two nodes nor, interrupted, close the socket. What the socket does not take,
+ *     and frames of {@link #DIRECT_FRAME} or more (a big message's fragments), the writer
+ *     thread writes, waiting for room. No thread hand-off per message while the socket has
+ *     room.
+ * <li>Over TLS an activation of a reactive process (a GenServer's) that another
+ *     connection's reader runs writes its own frames; every other sender (process threads,
+ *     which are virtual and whose socket an interrupt would close, readers, other threads)
+ *     leaves them to the writer thread. Readers never write: a reader blocked on a full
+ *     socket could deadlock two nodes.
+ * </ul>
+ * An activation with more messages waiting holds its writes and makes them together (see
+ * {@link Flushes}); under load the writer writes many frames per system call. The writer
+ * also ticks when idle and drops the connection after net_ticktime without input. A process
  * sending to a peer whose queue is over the busy limit waits for it to drain (BEAM's
  * busy distribution port). A malformed packet or an unknown control message drops
  * this connection only.
@@ -45,9 +54,12 @@ import org.slf4j.LoggerFactory;
  * plain TCP, once a reader has waited {@link NodeOptions#idleThreadsAfter()} at a packet
  * boundary, it gives way to a virtual thread that waits for input and skips ticks; the
  * first packet that is not a tick starts a platform reader again, which goes on from the
- * bytes the virtual one read. The writer likewise: a platform writer with nothing to
- * write for that long gives way to a virtual one, which ticks and watches net_ticktime,
- * writes what it is woken for and then starts a platform writer again. An idle connection
+ * bytes the virtual one read; while it waits, the channel is in blocking mode and only the
+ * writer thread writes (a virtual thread waiting in a selector would hold its carrier).
+ * The writer likewise: a platform writer with nothing to write for that long (over plain
+ * TCP the usual case, senders writing themselves) gives way to a virtual one, which ticks
+ * and watches net_ticktime, writes what it is woken for and then starts a platform writer
+ * again. An idle connection
  * so costs a few kilobytes of heap, not two thread stacks. (Over TLS the platform threads
  * stay: a read timeout inside a TLS record is not known to leave the stream usable.)
  */
@@ -102,9 +114,25 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     static final long FRAGMENT_WINDOW = 8L * Packets.FRAGMENT_SIZE;
     private final AtomicLong fragmentSeq = new AtomicLong();
     private final ReentrantLock writeLock = new ReentrantLock();
+    /**
+     * The TCP socket's channel when the connection is plain TCP, else null (TLS, whose
+     * socket's streams only the writer thread and other connections' activations write to).
+     * Non-blocking while the reader is a platform thread: any thread then writes what is
+     * queued itself and never waits, leaving what the socket does not take to the writer
+     * thread (see {@link #flush()}). Blocking while an idle connection's virtual reader
+     * waits in a read ({@link #toBlocking}); then only the writer thread writes.
+     */
+    private final java.nio.channels.SocketChannel channel;
+    /** The channel is in blocking mode: only the writer thread writes. Changed under writeLock. */
+    private volatile boolean blockingMode;
+    /**
+     * A frame this long or longer is written by the writer thread, never by a sender that
+     * may not wait: the bytes it leaves in the gather buffer stay small.
+     */
+    static final int DIRECT_FRAME = 32 * 1024;
     // guarded by writeLock; never closed: closing a TLS socket's stream sends close_notify,
     // which an OTP peer answers through its TLS sender (see closeGracefully)
-    private final GatherStream out;
+    private final Outbound out;
     private final AtomCache.Out atomCache; // guarded by writeLock; null when the atom cache is not in force
     private final Packets.Bytes header = new Packets.Bytes(); // guarded by writeLock
     private volatile long lastWrite = System.nanoTime();
@@ -119,11 +147,10 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private volatile long framesRead;
     private volatile long busyWaits; // written under busyLock
     private volatile boolean intakeStopped; // a graceful node stop: what arrives is dropped
-    private final CountingOutputStream socketOut;
     private volatile Thread reader; // replaced when its carrier is taken over
     // the reader's state, handed from one reader thread to the next at a packet boundary
     private final Packets.Reader packets;
-    private ReaderInput input;
+    private volatile ReaderInput input; // volatile: close wakes its selector
     private volatile Thread writer; // replaced when it gives way to a virtual thread and back
     private volatile boolean started; // start() ran: a thread not started yet is a successor about to start
 
@@ -143,9 +170,14 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         this.runsProcesses = options.readersRunProcesses();
         this.idleMillis = raw != socket ? 0 : (int) Math.max(options.idleThreadsAfter().isZero() ? 0 : 1,
                 Math.min(Integer.MAX_VALUE, options.idleThreadsAfter().toMillis()));
+        this.channel = raw == socket ? raw.getChannel() : null;
         try {
-            this.socketOut = new CountingOutputStream(socket.getOutputStream());
-            this.out = new GatherStream(socketOut);
+            if (channel != null) {
+                channel.configureBlocking(false); // after the handshake, which read and wrote blocking
+                this.out = new ChannelOut(channel);
+            } else {
+                this.out = new GatherStream(socket.getOutputStream());
+            }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -267,6 +299,19 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         }
         queuedBytes.addAndGet(frame.queued());
         queue.add(frame);
+        if (channel != null) {
+            if (!direct || frame.len >= DIRECT_FRAME || blockingMode) {
+                wakeWriter(); // a fragment, a big frame, an idle connection: the writer thread
+                return true;
+            }
+            Flushes f = Flushes.current();
+            if (f != null && f.holding()) {
+                f.hold(this); // the activation has more messages: written with the next ones
+            } else {
+                flush(); // written now by this thread, as far as the socket takes it
+            }
+            return true;
+        }
         Thread t = Thread.currentThread();
         Flushes f = !direct || t == reader || t.isVirtual() ? null : Flushes.current();
         if (f == null) {
@@ -289,15 +334,25 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     /**
      * Writes what is queued from the calling thread, unless another thread is writing
      * (it then writes this thread's frames too: every writer, once it lets go of the
-     * lock, looks at the queue again). Never called by a reader: a reader blocked on a
-     * full socket could deadlock two nodes that both stop reading.
+     * lock, looks at the queue again). Over plain TCP any thread may call it: it writes
+     * without waiting, and what the socket does not take now (or a frame of
+     * {@link #DIRECT_FRAME} or more) is left to the writer thread. Over TLS a reader never
+     * calls it: a reader blocked on a full socket could deadlock two nodes that both stop
+     * reading.
      */
     @Override
     public void flush() {
         IOException failed = null;
+        boolean left = false;
         while (!queue.isEmpty() && !closed && writeLock.tryLock()) {
             try {
-                drainLocked();
+                if (channel != null && (blockingMode || !drainLocked(false))) {
+                    left = true;
+                    break;
+                }
+                if (channel == null) {
+                    drainLocked(true);
+                }
             } catch (IOException e) {
                 failed = e;
                 break;
@@ -305,20 +360,41 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 writeLock.unlock();
             }
         }
+        if (left) {
+            wakeWriter();
+        }
         if (failed != null && !closed) {
             close("write failed: " + failed.getMessage());
         }
     }
 
     /**
-     * Writes every queued frame, in queue order (the atom cache's headers are made here,
+     * Writes the queued frames, in queue order (the atom cache's headers are made here,
      * so that each refers to what the packets before it told the peer), then flushes the
-     * socket. Call with writeLock held.
+     * socket. Call with writeLock held. With {@code mayWait} (the writer thread, or over
+     * TLS) it writes every frame and waits for the socket to take them; without, it stops
+     * at a frame of {@link #DIRECT_FRAME} or more, or once a gather buffer's worth waits
+     * for the socket, and writes only what the socket takes now.
+     *
+     * @return whether nothing is left to write (queued or gathered)
      */
-    private void drainLocked() throws IOException {
+    private boolean drainLocked(boolean mayWait) throws IOException {
         Packets.Frame f;
         boolean wrote = false;
-        while ((f = queue.poll()) != null) {
+        out.mayWait = mayWait;
+        while ((f = queue.peek()) != null) {
+            if (!mayWait) {
+                if (f.len >= DIRECT_FRAME) {
+                    break;
+                }
+                if (out.buffered() >= Buffers.MAX) {
+                    out.flush(false);
+                    if (out.buffered() >= Buffers.MAX) {
+                        break; // the socket is full: the writer thread waits for it
+                    }
+                }
+            }
+            queue.poll(); // the frame peeked: only writeLock's holder takes frames
             f.writeTo(out, atomCache, header);
             framesWritten++;
             wrote = true;
@@ -328,10 +404,11 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 signalDrained();
             }
         }
-        if (wrote) {
-            out.flush();
+        if (wrote || out.hasPending()) {
+            out.flush(mayWait);
             lastWrite = System.nanoTime();
         }
+        return queue.isEmpty() && !out.hasPending();
     }
 
     private void awaitDrain() {
@@ -365,10 +442,10 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         long idleNanos = platform ? idleMillis * 1_000_000L : 0; // a platform writer idle this long hands over
         try {
             while (true) {
-                if (!queue.isEmpty()) {
+                if (!queue.isEmpty() || out.hasPending()) {
                     writeLock.lock();
                     try {
-                        drainLocked();
+                        drainLocked(true);
                     } finally {
                         writeLock.unlock();
                     }
@@ -382,7 +459,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 if (closing) {
                     writeLock.lock(); // a sender may be writing: let it finish
                     try {
-                        drainLocked();
+                        drainLocked(true);
                     } finally {
                         writeLock.unlock();
                     }
@@ -392,7 +469,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     break;
                 }
                 writerParked = true;
-                if (!queue.isEmpty() || closed || closing) {
+                if (!queue.isEmpty() || out.hasPending() || closed || closing) {
                     writerParked = false;
                     continue;
                 }
@@ -413,7 +490,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     writerParked = false;
                     if (writeLock.tryLock()) {
                         try {
-                            out.release(); // made again by the next write
+                            out.release(); // made again by the next write (and its selector, if it needs one)
                         } finally {
                             writeLock.unlock();
                         }
@@ -426,9 +503,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     writerParked = false;
                     if (writeLock.tryLock()) { // else someone is writing: no tick needed
                         try {
-                            // past the gather buffer, empty whenever writeLock is free (an idle one holds none)
-                            socketOut.write(TICK, 0, TICK.length);
-                            socketOut.flush();
+                            out.tick();
                             lastWrite = System.nanoTime();
                         } finally {
                             writeLock.unlock();
@@ -450,6 +525,14 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             }
         } finally {
             signalDrained(); // a graceful close (closing) is finished by closeGracefully
+            if (closed || closing) {
+                writeLock.lock();
+                try {
+                    out.closeSelector();
+                } finally {
+                    writeLock.unlock();
+                }
+            }
         }
     }
 
@@ -489,12 +572,13 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         String why = "closed by peer";
         try {
             if (input == null) { // the first reader; a later one goes on from the packet its predecessor left at
-                input = new ReaderInput(socket.getInputStream(), raw == socket ? null : raw.getInputStream());
+                input = new ReaderInput(channel != null ? new ChannelInput(channel)
+                        : new StreamInput(socket, raw == socket ? null : raw.getInputStream()));
             }
+            ReaderInput in = input;
             // 0: block (the writer closes the socket after net_ticktime without input); else a wait
             // that long at a packet boundary hands the reading over to a virtual thread (idleRead)
-            socket.setSoTimeout(idleMillis);
-            ReaderInput in = input;
+            in.source.timeout(idleMillis);
             long served = System.nanoTime() - SERVING_NANOS; // when it last ran activations
             byte[] header = new byte[4];
             PacketSource source = new PacketSource(in, carrier);
@@ -525,6 +609,9 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     try {
                         n = in.fill();
                     } catch (java.net.SocketTimeoutException idle) {
+                        if (!toBlocking()) {
+                            continue; // frames are being written: still in use
+                        }
                         handOverReader(newReader(false));
                         return; // the virtual reader goes on
                     }
@@ -580,6 +667,53 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             log.error("reader of connection to {} failed", peer, t);
         }
         close(why);
+        if (input != null) {
+            input.source.close();
+        }
+    }
+
+    /**
+     * Over plain TCP, puts the channel in blocking mode for an idle connection's virtual
+     * reader, which waits in a read as the JDK lets a virtual thread wait (a selector would
+     * hold a carrier): only the writer thread writes then. False when frames wait to be
+     * written: the connection is in use after all.
+     */
+    private boolean toBlocking() throws IOException {
+        if (channel == null) {
+            return true;
+        }
+        if (!writeLock.tryLock()) {
+            return false;
+        }
+        try {
+            if (out.hasPending() || !queue.isEmpty()) {
+                return false;
+            }
+            input.source.close(); // a blocking channel may have no selector
+            out.closeSelector();
+            channel.configureBlocking(true);
+            blockingMode = true;
+        } finally {
+            writeLock.unlock();
+        }
+        if (!queue.isEmpty()) {
+            wakeWriter(); // queued by a sender that found writeLock taken here
+        }
+        return true;
+    }
+
+    /** Over plain TCP, the channel back in non-blocking mode, before a platform reader takes over. */
+    private void toNonBlocking() throws IOException {
+        if (channel == null) {
+            return;
+        }
+        writeLock.lock();
+        try {
+            channel.configureBlocking(false);
+            blockingMode = false;
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /**
@@ -652,8 +786,8 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         org.slf4j.MDC.put(ProcessTable.MDC_PEER, peer);
         String why;
         try {
-            socket.setSoTimeout(0);
             ReaderInput in = input;
+            in.source.timeout(0);
             in.shrink(); // the platform reader's buffer is made again by the reader that takes over
             while (!closed) {
                 if (in.isEmpty() && in.fill() < 0) {
@@ -663,6 +797,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     bytesRead += 4;
                 }
                 if (!in.isEmpty()) {
+                    toNonBlocking();
                     handOverReader(newReader(true));
                     return;
                 }
@@ -681,17 +816,15 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         private static final int IDLE_BUFFER = 64;
         /** A read of this many bytes, with nothing buffered, goes straight to the caller's array. */
         static final int DIRECT_READ = 8 * 1024;
-        private final InputStream in;
-        private final InputStream rawIn; // the TCP socket's under TLS: where input shows first
+        final Input source;
         private byte[] buf = new byte[Buffers.MIN]; // Buffers.MAX while reads fill it
         private long lastFull; // when a read last filled buf
         private int fillLimit = Integer.MAX_VALUE; // for the next fill only (expectHeader)
         private int pos;
         private int count;
 
-        ReaderInput(InputStream in, InputStream rawIn) {
-            this.in = in;
-            this.rawIn = rawIn;
+        ReaderInput(Input source) {
+            this.source = source;
         }
 
         boolean isEmpty() {
@@ -717,7 +850,11 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             if (buf.length < Buffers.MIN && !Thread.currentThread().isVirtual()) {
                 buf = new byte[Buffers.MIN]; // a platform reader after an idle one: empty here
             }
-            int n = in.read(buf, 0, Math.min(buf.length, fillLimit));
+            return filled(source.read(buf, 0, Math.min(buf.length, fillLimit)));
+        }
+
+        /** Takes {@code n} bytes read into the empty buffer (see {@link #fill}). */
+        private int filled(int n) {
             fillLimit = Integer.MAX_VALUE;
             if (n <= 0) {
                 return n;
@@ -756,9 +893,19 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             if (nanos <= 0) {
                 return;
             }
+            if (buf.length < Buffers.MIN) {
+                buf = new byte[Buffers.MIN];
+            }
             long deadline = System.nanoTime() + nanos;
-            while (in.available() == 0 && (rawIn == null || rawIn.available() == 0)
-                    && System.nanoTime() < deadline) {
+            while (true) {
+                int n = source.poll(buf, 0, Math.min(buf.length, fillLimit));
+                if (n != 0) {
+                    filled(n); // bytes read, or something for the next read to take (the end, or TLS input)
+                    return;
+                }
+                if (System.nanoTime() >= deadline) {
+                    return;
+                }
                 Thread.yield(); // a thread that has work on this core gets it
             }
         }
@@ -775,7 +922,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         int read(byte[] b, int off, int len) throws IOException {
             if (pos == count) {
                 if (len >= DIRECT_READ) {
-                    return in.read(b, off, len);
+                    return source.read(b, off, len);
                 }
                 int n = fill();
                 if (n <= 0) {
@@ -786,6 +933,127 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             System.arraycopy(buf, pos, b, off, k);
             pos += k;
             return k;
+        }
+    }
+
+    /** Where the reader's bytes come from: the socket's stream (TLS), or the TCP channel. */
+    private interface Input {
+        /** {@link Input#poll}: input is there, for the next {@link Input#read} to take. */
+        int MORE = -2;
+
+        /**
+         * Reads at least one byte, waiting for it (until the read timeout, with a
+         * {@link java.net.SocketTimeoutException}): the count, or -1 at the end.
+         */
+        int read(byte[] b, int off, int len) throws IOException;
+
+        /** Without waiting: the count read, 0 when nothing is there, -1 at the end, or {@link #MORE}. */
+        int poll(byte[] b, int off, int len) throws IOException;
+
+        /** The read timeout in milliseconds, 0 for none. */
+        void timeout(int millis) throws IOException;
+
+        /** Lets go of what waiting for input holds (a selector); made again when needed. */
+        default void close() {}
+    }
+
+    /** A socket's stream: TLS (or a socket without a channel). */
+    private record StreamInput(Socket socket, InputStream in, InputStream rawIn) implements Input {
+        StreamInput(Socket socket, InputStream rawIn) throws IOException {
+            this(socket, socket.getInputStream(), rawIn); // rawIn: the TCP socket's under TLS, where input shows first
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
+        }
+
+        @Override
+        public int poll(byte[] b, int off, int len) throws IOException {
+            return in.available() > 0 || (rawIn != null && rawIn.available() > 0) ? MORE : 0;
+        }
+
+        @Override
+        public void timeout(int millis) throws IOException {
+            socket.setSoTimeout(millis);
+        }
+    }
+
+    /**
+     * The TCP channel. Non-blocking (a platform reader): a read that finds nothing waits in
+     * a selector of its own, opened when first needed and closed when the connection goes
+     * idle, when {@link Connection#close} wakes it. Blocking (an idle connection's virtual
+     * reader): a plain read.
+     */
+    private static final class ChannelInput implements Input {
+        /** At most this much per read: the JDK copies through a temporary direct buffer this big. */
+        private static final int MAX_READ = 128 * 1024;
+        private final java.nio.channels.SocketChannel ch;
+        private volatile java.nio.channels.Selector selector; // the reader's; woken by close from another thread
+        private int timeoutMillis;
+
+        ChannelInput(java.nio.channels.SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b, off, Math.min(len, MAX_READ));
+            if (ch.isBlocking()) {
+                return ch.read(bb);
+            }
+            long deadline = timeoutMillis == 0 ? 0 : System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            while (true) {
+                int n = ch.read(bb);
+                if (n != 0) {
+                    return n;
+                }
+                long wait = 0;
+                if (deadline != 0) {
+                    wait = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                    if (wait <= 0) {
+                        throw new java.net.SocketTimeoutException("no input for " + timeoutMillis + " ms");
+                    }
+                }
+                java.nio.channels.Selector sel = selector;
+                if (sel == null) {
+                    sel = java.nio.channels.Selector.open();
+                    selector = sel; // before register: close wakes it from now on, or register finds the channel closed
+                    ch.register(sel, java.nio.channels.SelectionKey.OP_READ);
+                }
+                sel.select(k -> { }, wait);
+            }
+        }
+
+        @Override
+        public int poll(byte[] b, int off, int len) throws IOException {
+            return ch.read(java.nio.ByteBuffer.wrap(b, off, Math.min(len, MAX_READ)));
+        }
+
+        @Override
+        public void timeout(int millis) {
+            timeoutMillis = millis;
+        }
+
+        /** Wakes a reader waiting in the selector (the channel was closed). Any thread. */
+        void wakeup() {
+            java.nio.channels.Selector sel = selector;
+            if (sel != null) {
+                sel.wakeup();
+            }
+        }
+
+        @Override
+        public void close() {
+            java.nio.channels.Selector sel = selector;
+            if (sel != null) {
+                selector = null;
+                try {
+                    sel.close(); // deregisters the channel
+                } catch (IOException e) {
+                    log.debug("closing a selector: {}", e.toString());
+                }
+            }
         }
     }
 
@@ -801,7 +1069,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
     @Override
     public long bytesOut() {
-        return socketOut.bytes;
+        return out.bytes;
     }
 
     @Override
@@ -825,7 +1093,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     }
 
     ConnectionStats stats() {
-        return new ConnectionStats(framesWritten, socketOut.writes, socketOut.bytes, framesRead, queuedBytes.get());
+        return new ConnectionStats(framesWritten, out.writes, out.bytes, framesRead, queuedBytes.get());
     }
 
     /**
@@ -845,10 +1113,52 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     }
 
     /**
-     * Frames gathered for one write to the socket (see {@link Buffers}); a frame of
-     * {@code MAX} or more is written straight from its own array. Used under writeLock.
+     * Where frames go, under writeLock: gathered for one write to the socket (see
+     * {@link Buffers}); bytes of {@code MAX} or more in one piece are written straight from
+     * their own array. Counts the writes that reach the socket.
      */
-    private static final class GatherStream extends OutputStream {
+    private abstract static class Outbound extends OutputStream {
+        volatile long writes; // written under writeLock
+        volatile long bytes;
+        /** Whether the writes in progress may wait for the socket (drainLocked's). Under writeLock. */
+        boolean mayWait = true;
+
+        @Override
+        public final void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        /** Bytes gathered and not yet on the socket. */
+        abstract int buffered();
+
+        /** Whether bytes wait for the socket after a flush that could not wait (read by any thread). */
+        boolean hasPending() {
+            return false;
+        }
+
+        /**
+         * Writes what is gathered; with {@code mayWait}, all of it, waiting for the socket
+         * to take it; without, what the socket takes now (the rest is {@link #hasPending pending}).
+         */
+        abstract void flush(boolean mayWait) throws IOException;
+
+        @Override
+        public final void flush() throws IOException {
+            flush(true);
+        }
+
+        /** A tick (four zero bytes), when nothing is gathered. */
+        abstract void tick() throws IOException;
+
+        /** Lets go of the buffer of an idle connection, when it holds nothing. */
+        abstract void release();
+
+        /** Lets go of the selector a writer waits in for room, if there is one. */
+        void closeSelector() {}
+    }
+
+    /** Over TLS: the socket's stream, which blocks while the socket is full. */
+    private static final class GatherStream extends Outbound {
         private final OutputStream out;
         private byte[] buf = new byte[Buffers.MIN]; // null while the connection is idle (release)
         private int count;
@@ -859,11 +1169,6 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         }
 
         @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        /** Lets go of the buffer of an idle connection, when it holds nothing. */
         void release() {
             if (count == 0) {
                 buf = null;
@@ -871,10 +1176,15 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         }
 
         @Override
+        int buffered() {
+            return count;
+        }
+
+        @Override
         public void write(byte[] b, int off, int len) throws IOException {
             if (len >= Buffers.MAX) {
                 writeBuffer();
-                out.write(b, off, len);
+                written(b, off, len);
                 return;
             }
             if (buf == null) {
@@ -895,15 +1205,21 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             count += len;
         }
 
+        private void written(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            writes++;
+            bytes += len;
+        }
+
         private void writeBuffer() throws IOException {
             if (count > 0) {
-                out.write(buf, 0, count);
+                written(buf, 0, count);
                 count = 0;
             }
         }
 
         @Override
-        public void flush() throws IOException {
+        void flush(boolean mayWait) throws IOException {
             if (count > Buffers.MIN) {
                 lastFull = System.nanoTime();
             }
@@ -913,29 +1229,193 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 buf = new byte[Buffers.MIN];
             }
         }
+
+        @Override
+        void tick() throws IOException {
+            written(TICK, 0, TICK.length); // past the gather buffer, empty whenever writeLock is free
+            out.flush();
+        }
     }
 
-    /** Counts the writes that reach the socket. Written under writeLock. */
-    private static final class CountingOutputStream extends java.io.FilterOutputStream {
-        volatile long writes;
-        volatile long bytes;
+    /**
+     * Over plain TCP: the non-blocking channel. The gather buffer is direct (no copy through
+     * a temporary one); what the socket does not take stays in it, pending, in order before
+     * anything gathered later, until a flush that may wait (the writer thread's) writes it,
+     * waiting in a selector of its own for room. In blocking mode (an idle connection) a
+     * write waits in the channel.
+     */
+    private final class ChannelOut extends Outbound {
+        /** Bytes written from their own array go in slices of this many (see ChannelInput.MAX_READ). */
+        private static final int MAX_WRITE = 128 * 1024;
+        private final java.nio.channels.SocketChannel ch;
+        private java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(Buffers.MIN); // null while idle
+        private int start; // [start, count): gathered, not yet on the socket
+        private int count;
+        private long lastFull;
+        private volatile boolean pending; // start < count after a flush
+        private java.nio.channels.Selector selector; // the writer's, while it may need one
 
-        CountingOutputStream(OutputStream out) {
-            super(out);
+        ChannelOut(java.nio.channels.SocketChannel ch) {
+            this.ch = ch;
+        }
+
+        @Override
+        int buffered() {
+            return count - start;
+        }
+
+        @Override
+        boolean hasPending() {
+            return pending;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            writes++;
-            bytes += len;
+            if (len >= Buffers.MAX && mayWait) {
+                flush(true);
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b, off, len);
+                int end = off + len;
+                while (bb.position() < end) {
+                    bb.limit(Math.min(end, bb.position() + MAX_WRITE));
+                    int n = ch.write(bb);
+                    if (n > 0) {
+                        writes++;
+                        bytes += n;
+                    } else {
+                        awaitRoom();
+                    }
+                }
+                return;
+            }
+            room(len);
+            buf.put(count, b, off, len);
+            count += len;
+        }
+
+        /** Makes room for {@code len} more bytes in the buffer: writes it out when the caller may wait, else grows it. */
+        private void room(int len) throws IOException {
+            if (buf == null) {
+                buf = java.nio.ByteBuffer.allocateDirect(Buffers.MIN);
+            }
+            if (count + len <= buf.capacity()) {
+                return;
+            }
+            if (start > 0) { // move the pending bytes to the front
+                buf.limit(count).position(start);
+                buf.compact();
+                buf.clear();
+                count -= start;
+                start = 0;
+                if (count + len <= buf.capacity()) {
+                    return;
+                }
+            }
+            if (buf.capacity() < Buffers.MAX) {
+                lastFull = System.nanoTime();
+                grow(Math.max(Buffers.MAX, count + len));
+                return;
+            }
+            if (mayWait) {
+                writeOut(true);
+                if (count + len <= buf.capacity()) {
+                    return;
+                }
+            }
+            grow(count + len); // a writer that may not wait: a little more waits in the buffer
+        }
+
+        private void grow(int capacity) {
+            java.nio.ByteBuffer big = java.nio.ByteBuffer.allocateDirect(capacity);
+            buf.limit(count).position(start);
+            big.put(buf);
+            buf.clear();
+            buf = big;
+            count -= start;
+            start = 0;
+            big.clear();
+        }
+
+        /** Writes [start, count): all of it, waiting for room, or what the socket takes now. */
+        private void writeOut(boolean mayWait) throws IOException {
+            while (start < count) {
+                buf.limit(count).position(start);
+                int n;
+                try {
+                    n = ch.write(buf);
+                } finally {
+                    buf.clear();
+                }
+                if (n > 0) {
+                    start += n;
+                    writes++;
+                    bytes += n;
+                } else if (mayWait) {
+                    awaitRoom();
+                } else {
+                    break;
+                }
+            }
+            if (start == count) {
+                start = 0;
+                count = 0;
+            }
+            pending = start < count;
+        }
+
+        /** The writer thread, the socket full: waits until it takes more (or the connection closes). */
+        private void awaitRoom() throws IOException {
+            if (closed) {
+                throw new java.nio.channels.ClosedChannelException();
+            }
+            if (selector == null) {
+                selector = java.nio.channels.Selector.open();
+            }
+            java.nio.channels.SelectionKey k = ch.register(selector, java.nio.channels.SelectionKey.OP_WRITE);
+            try {
+                selector.select(key -> { }, 100); // and looks at closed again
+            } finally {
+                k.cancel();
+                selector.selectNow(); // deregisters: toBlocking needs the channel in no selector
+            }
         }
 
         @Override
-        public void write(int b) throws IOException {
-            out.write(b);
-            writes++;
-            bytes++;
+        void flush(boolean mayWait) throws IOException {
+            if (count - start > Buffers.MIN) {
+                lastFull = System.nanoTime();
+            }
+            writeOut(mayWait);
+            if (count == 0 && buf != null && buf.capacity() > Buffers.MIN && Buffers.quiet(lastFull)) {
+                buf = java.nio.ByteBuffer.allocateDirect(Buffers.MIN);
+            }
+        }
+
+        @Override
+        void tick() throws IOException {
+            room(TICK.length);
+            buf.put(count, TICK);
+            count += TICK.length;
+            writeOut(true);
+        }
+
+        @Override
+        void release() {
+            if (count == 0) {
+                buf = null;
+            }
+            closeSelector();
+        }
+
+        @Override
+        void closeSelector() {
+            if (selector != null) {
+                try {
+                    selector.close();
+                } catch (IOException e) {
+                    log.debug("closing a selector: {}", e.toString());
+                }
+                selector = null;
+            }
         }
     }
 
@@ -962,6 +1442,10 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 raw.close(); // TCP at once: no TLS close_notify exchange, as when a BEAM node goes
             } catch (IOException ignored) {
                 // closing anyway
+            }
+            ReaderInput in = input;
+            if (in != null && in.source instanceof ChannelInput c) {
+                c.wakeup(); // a reader waiting in its selector (the channel's close only shuts its output then)
             }
             LockSupport.unpark(writer);
             signalDrained();

@@ -100,7 +100,9 @@ public final class Engine implements Node, SignalRouter {
         String cookie = options.cookie() != null ? options.cookie() : Cookie.defaultCookie();
         NodeMetrics metrics = NodeMetrics.of(options.meterRegistry(), nodeName.toString()); // refuses a non-registry
         ProcessHandle epmd = options.startEpmd() && !options.epmdless() ? Epmd.ensureRunning(options.epmdPort()) : null;
-        ServerSocket server = new ServerSocket(); // TLS, when on, is layered on each accepted socket
+        // a channel's socket: a connection over plain TCP writes through its channel without blocking
+        // (see Connection); TLS, when on, is layered on each accepted socket
+        ServerSocket server = java.nio.channels.ServerSocketChannel.open().socket();
         Epmd.Registration reg = null;
         try {
             server.setReuseAddress(true);
@@ -413,7 +415,7 @@ public final class Engine implements Node, SignalRouter {
         if (port < 0) {
             throw new IOException("no node " + nn.alive() + " registered with EPMD on " + nn.host());
         }
-        Socket raw = new Socket();
+        Socket raw = java.nio.channels.SocketChannel.open().socket(); // as the server's (see start)
         try {
             int setup = (int) options.setupTime().toMillis();
             raw.connect(new InetSocketAddress(nn.host(), port), setup);
