@@ -4,6 +4,7 @@ import io.beambridge.internal.metrics.NodeMetrics;
 import io.beambridge.internal.runtime.Carrier;
 import io.beambridge.internal.runtime.ProcessTable;
 import io.beambridge.internal.runtime.Flushes;
+import io.beambridge.internal.runtime.LocalProc;
 import io.beambridge.internal.runtime.Signal;
 import io.beambridge.node.ConnectionStats;
 import io.beambridge.node.NodeOptions;
@@ -30,11 +31,13 @@ import org.slf4j.LoggerFactory;
  * thread with work) before it blocks in a read, as a BEAM scheduler waits busily. Senders encode on their
  * own thread and queue the frame. Who writes it:
  * <ul>
- * <li>Over plain TCP the socket's channel is non-blocking, and the sender writes what is
- *     queued itself, as far as the socket takes it now, whatever thread it is (a process
- *     thread, a reader, an activation); a thread that never waits in a write can neither
- *     deadlock two nodes nor, interrupted, close the socket. What the socket does not take,
- *     and frames of {@link #DIRECT_FRAME} or more (a big message's fragments), the writer
+ * <li>Over plain TCP the socket's channel is non-blocking, and a sender on one of the
+ *     runtime's threads (a process's body or activation, this connection's reader) writes
+ *     what is queued itself, as far as the socket takes it now; a thread that never waits in
+ *     a write can neither deadlock two nodes nor, interrupted, close the socket. What the
+ *     socket does not take, frames of {@link #DIRECT_FRAME} or more (a big message's
+ *     fragments), and what other threads send (an application thread using a mailbox: its
+ *     bursts go out many frames per system call, and it spends no time in one) the writer
  *     thread writes, waiting for room. No thread hand-off per message while the socket has
  *     room.
  * <li>Over TLS an activation of a reactive process (a GenServer's) that another
@@ -136,7 +139,10 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private final AtomCache.Out atomCache; // guarded by writeLock; null when the atom cache is not in force
     private final Packets.Bytes header = new Packets.Bytes(); // guarded by writeLock
     private volatile long lastWrite = System.nanoTime();
+    private volatile long lastFrames = lastWrite; // lastWrite but for ticks
     private volatile boolean writerParked;
+    /** A platform reader took over from an idle one: a virtual writer hands over to a platform one too. */
+    private volatile boolean platformWriterWanted;
     private volatile boolean closing; // graceful: write what is queued, then close
     private volatile boolean closed;
     private Thread closer; // the thread that closes it; guarded by this
@@ -300,8 +306,10 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         queuedBytes.addAndGet(frame.queued());
         queue.add(frame);
         if (channel != null) {
-            if (!direct || frame.len >= DIRECT_FRAME || blockingMode) {
-                wakeWriter(); // a fragment, a big frame, an idle connection: the writer thread
+            if (!direct || frame.len >= DIRECT_FRAME || blockingMode
+                    || !(Thread.currentThread() == reader || LocalProc.onProcessThread())) {
+                // a fragment, a big frame, an idle connection, a thread not the runtime's: the writer thread
+                wakeWriter();
                 return true;
             }
             Flushes f = Flushes.current();
@@ -407,6 +415,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         if (wrote || out.hasPending()) {
             out.flush(mayWait);
             lastWrite = System.nanoTime();
+            lastFrames = lastWrite;
         }
         return queue.isEmpty() && !out.hasPending();
     }
@@ -436,9 +445,12 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
     private void writeLoop() {
         org.slf4j.MDC.put(ProcessTable.MDC_PEER, peer);
         boolean platform = !Thread.currentThread().isVirtual();
+        if (platform) {
+            platformWriterWanted = false;
+        }
         long seenRead = bytesRead;
         long lastReadSeen = System.nanoTime(); // when the writer last saw bytesRead move
-        long lastWork = lastReadSeen; // when this writer last wrote what it was woken for
+        long lastWork = lastReadSeen; // when this writer last wrote what it was woken for, or saw others write
         long idleNanos = platform ? idleMillis * 1_000_000L : 0; // a platform writer idle this long hands over
         try {
             while (true) {
@@ -468,6 +480,11 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 if (closed) {
                     break;
                 }
+                if (!platform && platformWriterWanted) {
+                    platformWriterWanted = false;
+                    handOverWriter(newWriter(true)); // the connection is in use again
+                    return;
+                }
                 writerParked = true;
                 if (!queue.isEmpty() || out.hasPending() || closed || closing) {
                     writerParked = false;
@@ -486,6 +503,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     close(why);
                     break;
                 }
+                lastWork = Math.max(lastWork, lastFrames); // senders writing themselves: in use all the same
                 if (idleNanos > 0 && now - lastWork >= idleNanos) {
                     writerParked = false;
                     if (writeLock.tryLock()) {
@@ -583,6 +601,9 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             byte[] header = new byte[4];
             PacketSource source = new PacketSource(in, carrier);
             while (!closed) {
+                if (blockingMode) {
+                    toNonBlocking(); // after an idle reader
+                }
                 if (in.isEmpty() && carrier != null) {
                     long now = System.nanoTime();
                     if (carrier.hasQueued()) {
@@ -702,12 +723,16 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         return true;
     }
 
-    /** Over plain TCP, the channel back in non-blocking mode, before a platform reader takes over. */
+    /**
+     * Over plain TCP, the channel back in non-blocking mode, by a platform reader after an
+     * idle one, at a packet boundary. Not while the writer thread writes (it may wait on a
+     * full socket, and this reader must go on reading): the reader then reads in blocking
+     * mode and tries again at the next packet.
+     */
     private void toNonBlocking() throws IOException {
-        if (channel == null) {
+        if (!writeLock.tryLock()) {
             return;
         }
-        writeLock.lock();
         try {
             channel.configureBlocking(false);
             blockingMode = false;
@@ -797,8 +822,9 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                     bytesRead += 4;
                 }
                 if (!in.isEmpty()) {
-                    toNonBlocking();
-                    handOverReader(newReader(true));
+                    handOverReader(newReader(true)); // which puts the channel back in non-blocking mode
+                    platformWriterWanted = true; // in use again: both platform threads, as before it went idle
+                    LockSupport.unpark(writer);
                     return;
                 }
             }
@@ -983,7 +1009,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
      * The TCP channel. Non-blocking (a platform reader): a read that finds nothing waits in
      * a selector of its own, opened when first needed and closed when the connection goes
      * idle, when {@link Connection#close} wakes it. Blocking (an idle connection's virtual
-     * reader): a plain read.
+     * reader, and the platform reader after it until it puts the channel back): a plain read.
      */
     private static final class ChannelInput implements Input {
         /** At most this much per read: the JDK copies through a temporary direct buffer this big. */
@@ -1027,6 +1053,9 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
         @Override
         public int poll(byte[] b, int off, int len) throws IOException {
+            if (ch.isBlocking()) {
+                return MORE; // a read would wait: the next read does
+            }
             return ch.read(java.nio.ByteBuffer.wrap(b, off, Math.min(len, MAX_READ)));
         }
 

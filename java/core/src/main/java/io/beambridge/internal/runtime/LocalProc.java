@@ -65,6 +65,15 @@ public final class LocalProc implements Proc {
         return CURRENT.get();
     }
 
+    /**
+     * Whether the calling thread runs a process now, its body or an activation (not a
+     * mailbox's user, nor any other thread).
+     */
+    public static boolean onProcessThread() {
+        LocalProc p = CURRENT.get();
+        return p != null && p.owner == Thread.currentThread();
+    }
+
     static void setCurrent(LocalProc p) {
         if (p == null) {
             CURRENT.remove();

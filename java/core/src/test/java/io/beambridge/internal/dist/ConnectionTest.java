@@ -97,10 +97,49 @@ class ConnectionTest {
             assertEquals(Atom.of("small"), onC.receive(Duration.ofSeconds(5)));
             onC.send(onD.self(), Atom.of("pong"));
             assertEquals(Atom.of("pong"), onD.receive(Duration.ofSeconds(5)));
-            awaitPlatformThreads(c, true, reader);
-            // over plain TCP a sender writes what the socket takes itself: the writer thread, with nothing
-            // to do, is still the idle one
-            assertEquals(java.util.Set.of(), platformThreads(writer), "a platform writer for sends the socket took");
+            awaitPlatformThreads(c, true, reader, writer);
+        }
+    }
+
+    /**
+     * Two idle connections' ends (virtual readers, the channel in blocking mode, where only
+     * the writer thread writes) both start streaming big messages at once: the writers write
+     * in blocking mode while each node's reader comes back and puts the channel in
+     * non-blocking mode when the writer lets it. Everything arrives, both ways, three times.
+     */
+    @Test
+    void twoIdleNodesThatStreamBigMessagesAtOnceBothGetThem() throws Exception {
+        try (Node e = Node.start(epmd.node("idle_e", "sesame").idleThreadsAfter(Duration.ofMillis(100)).build());
+             Node f = Node.start(epmd.node("idle_f", "sesame").idleThreadsAfter(Duration.ofMillis(100)).build());
+             Proc onE = e.mailbox();
+             Proc onF = f.mailbox()) {
+            assertTrue(e.ping(f.name()));
+            for (int round = 0; round < 3; round++) {
+                awaitPlatformThreads(e, false, "beambridge-reader-" + f.name());
+                awaitPlatformThreads(f, false, "beambridge-reader-" + e.name());
+                int count = 4;
+                byte[] bytes = new byte[8 << 20];
+                new java.util.Random(round).nextBytes(bytes);
+                Term.Binary big = new Term.Binary(bytes);
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                e.spawn(self -> {
+                    go.await();
+                    for (int i = 0; i < count; i++) {
+                        self.send(onF.self(), Term.tuple(Atom.of("e"), big));
+                    }
+                });
+                f.spawn(self -> {
+                    go.await();
+                    for (int i = 0; i < count; i++) {
+                        self.send(onE.self(), Term.tuple(Atom.of("f"), big));
+                    }
+                });
+                go.countDown();
+                for (int i = 0; i < count; i++) {
+                    assertEquals(Term.tuple(Atom.of("e"), big), onF.receive(Duration.ofSeconds(30)), "round " + round + ": e's " + i);
+                    assertEquals(Term.tuple(Atom.of("f"), big), onE.receive(Duration.ofSeconds(30)), "round " + round + ": f's " + i);
+                }
+            }
         }
     }
 

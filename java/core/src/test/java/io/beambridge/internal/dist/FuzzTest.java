@@ -60,11 +60,9 @@ class FuzzTest {
     @BeforeAll
     static void start() throws Exception {
         epmd = new PrivateEpmd();
-        // platform threads that stay (no idle hand-over to virtual ones): the thread check at the end then
-        // sees exactly a reader and a writer per open connection, however long the cases took
         target = Engine.of(Node.start(epmd.node("fuzzed", COOKIE).setupTime(Duration.ofSeconds(1))
-                .maxMessageSize(1 << 20).idleThreadsAfter(Duration.ZERO).build()));
-        friend = Node.start(epmd.node("friend", COOKIE).idleThreadsAfter(Duration.ZERO).build());
+                .maxMessageSize(1 << 20).build()));
+        friend = Node.start(epmd.node("friend", COOKIE).build());
         assertTrue(friend.ping(target.name()));
     }
 
