@@ -384,20 +384,25 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
      * at a frame of {@link #DIRECT_FRAME} or more, or once a gather buffer's worth waits
      * for the socket, and writes only what the socket takes now.
      *
-     * @return whether nothing is left to write (queued or gathered)
+     * @return false when it left work for the writer thread: a frame it may not write, or
+     *     bytes the socket did not take (frames other threads queue meanwhile do not count:
+     *     the caller looks at the queue again)
      */
     private boolean drainLocked(boolean mayWait) throws IOException {
         Packets.Frame f;
         boolean wrote = false;
+        boolean stopped = false;
         out.mayWait = mayWait;
         while ((f = queue.peek()) != null) {
             if (!mayWait) {
                 if (f.len >= DIRECT_FRAME) {
+                    stopped = true;
                     break;
                 }
                 if (out.buffered() >= Buffers.MAX) {
                     out.flush(false);
                     if (out.buffered() >= Buffers.MAX) {
+                        stopped = true;
                         break; // the socket is full: the writer thread waits for it
                     }
                 }
@@ -417,7 +422,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
             lastWrite = System.nanoTime();
             lastFrames = lastWrite;
         }
-        return queue.isEmpty() && !out.hasPending();
+        return !stopped && !out.hasPending();
     }
 
     private void awaitDrain() {
