@@ -354,12 +354,11 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         boolean left = false;
         while (!queue.isEmpty() && !closed && writeLock.tryLock()) {
             try {
-                if (channel != null && (blockingMode || !drainLocked(false))) {
-                    left = true;
-                    break;
-                }
                 if (channel == null) {
                     drainLocked(true);
+                } else if (blockingMode || !drainLocked(false)) {
+                    left = true;
+                    break;
                 }
             } catch (IOException e) {
                 failed = e;
@@ -1080,13 +1079,18 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
         @Override
         public void close() {
             java.nio.channels.Selector sel = selector;
-            if (sel != null) {
-                selector = null;
-                try {
-                    sel.close(); // deregisters the channel
-                } catch (IOException e) {
-                    log.debug("closing a selector: {}", e.toString());
-                }
+            selector = null;
+            closeQuietly(sel);
+        }
+    }
+
+    /** Closes a reader's or writer's selector, if there is one (which deregisters the channel from it). */
+    private static void closeQuietly(java.nio.channels.Selector selector) {
+        if (selector != null) {
+            try {
+                selector.close();
+            } catch (IOException e) {
+                log.debug("closing a selector: {}", e.toString());
             }
         }
     }
@@ -1311,13 +1315,7 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
                 int end = off + len;
                 while (bb.position() < end) {
                     bb.limit(Math.min(end, bb.position() + MAX_WRITE));
-                    int n = ch.write(bb);
-                    if (n > 0) {
-                        writes++;
-                        bytes += n;
-                    } else {
-                        awaitRoom();
-                    }
+                    write(bb, true);
                 }
                 return;
             }
@@ -1371,29 +1369,33 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
         /** Writes [start, count): all of it, waiting for room, or what the socket takes now. */
         private void writeOut(boolean mayWait) throws IOException {
-            while (start < count) {
-                buf.limit(count).position(start);
-                int n;
-                try {
-                    n = ch.write(buf);
-                } finally {
-                    buf.clear();
-                }
-                if (n > 0) {
-                    start += n;
-                    writes++;
-                    bytes += n;
-                } else if (mayWait) {
-                    awaitRoom();
-                } else {
-                    break;
-                }
+            buf.limit(count).position(start);
+            try {
+                write(buf, mayWait);
+                start = buf.position();
+            } finally {
+                buf.clear();
             }
             if (start == count) {
                 start = 0;
                 count = 0;
             }
             pending = start < count;
+        }
+
+        /** Writes what {@code bb} holds: all of it, waiting for room, or what the socket takes now. */
+        private void write(java.nio.ByteBuffer bb, boolean mayWait) throws IOException {
+            while (bb.hasRemaining()) {
+                int n = ch.write(bb);
+                if (n > 0) {
+                    writes++;
+                    bytes += n;
+                } else if (mayWait) {
+                    awaitRoom();
+                } else {
+                    return;
+                }
+            }
         }
 
         /** The writer thread, the socket full: waits until it takes more (or the connection closes). */
@@ -1442,14 +1444,8 @@ final class Connection implements Flushes.Flushable, NodeMetrics.PeerCounters {
 
         @Override
         void closeSelector() {
-            if (selector != null) {
-                try {
-                    selector.close();
-                } catch (IOException e) {
-                    log.debug("closing a selector: {}", e.toString());
-                }
-                selector = null;
-            }
+            closeQuietly(selector);
+            selector = null;
         }
     }
 
